@@ -1,0 +1,1 @@
+//! Loopback emulator of the vendor auth flows in `shared/seeds/`.

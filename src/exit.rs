@@ -1,0 +1,12 @@
+//! The exit codes of DESIGN.md, in one table.
+
+/// Every request and expectation passed.
+pub const OK: i32 = 0;
+/// A request or an expectation failed.
+pub const FAILED: i32 = 1;
+/// Invalid input (files, flags, templates), found before anything is sent.
+pub const INVALID: i32 = 2;
+/// A profile could not log in; wins over [`FAILED`].
+pub const LOGIN_FAILED: i32 = 3;
+/// Interrupted by Ctrl-C.
+pub const INTERRUPTED: i32 = 130;

@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(sesame::run(std::env::args_os()));
+}

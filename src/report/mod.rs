@@ -1,0 +1,3 @@
+//! Results flow as [`event::Event`]s to interchangeable writers.
+
+pub mod event;

@@ -1,0 +1,3 @@
+//! Secret values, where they come from, and their redaction from output.
+
+pub mod source;
