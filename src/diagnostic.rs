@@ -1,1 +1,179 @@
-//! Diagnostics.
+//! One renderer for every problem found in the user's files: YAML syntax,
+//! unknown keys, wrong types, templates, JSONPaths, and missing profiles.
+//!
+//! ```text
+//! error: unknown key `metod` in a request
+//!   --> requests/users.yaml:8:5
+//!    |
+//!  8 |     metod: GET
+//!    |     ^^^^^
+//!    = hint: did you mean `method`?
+//! ```
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use console::Style;
+
+/// A place in a user's file; line and column count from 1.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub line: u64,
+    pub column: u64,
+    /// Characters to underline; 0 underlines one.
+    pub len: u64,
+}
+
+impl Span {
+    pub fn from_location(loc: &serde_saphyr::Location) -> Span {
+        Span {
+            line: loc.line(),
+            column: loc.column(),
+            len: loc.span().len(),
+        }
+    }
+}
+
+/// A problem in a user's file, with where it is and what to do about it.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub title: String,
+    pub file: Option<PathBuf>,
+    pub span: Option<Span>,
+    /// The text of the line the span points at.
+    pub source_line: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(title: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            title: title.into(),
+            file: None,
+            span: None,
+            source_line: None,
+            hint: None,
+        }
+    }
+
+    /// A problem at `span` of `file`, whose text is `text`.
+    pub fn at(title: impl Into<String>, file: &Path, text: &str, span: Span) -> Diagnostic {
+        let source_line = text
+            .lines()
+            .nth(span.line.saturating_sub(1) as usize)
+            .map(str::to_owned);
+        Diagnostic {
+            title: title.into(),
+            file: Some(file.to_path_buf()),
+            span: (span.line > 0).then_some(span),
+            source_line,
+            hint: None,
+        }
+    }
+
+    /// A problem in `file` with no known position.
+    pub fn in_file(title: impl Into<String>, file: &Path) -> Diagnostic {
+        Diagnostic {
+            file: Some(file.to_path_buf()),
+            ..Diagnostic::new(title)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// `file:line:col`, or just the file, or nothing.
+    pub fn location(&self) -> Option<String> {
+        let file = display_path(self.file.as_deref()?);
+        Some(match &self.span {
+            Some(s) => format!("{file}:{}:{}", s.line, s.column),
+            None => file,
+        })
+    }
+
+    pub fn render(&self, color: bool) -> String {
+        let (red, blue, bold) = if color {
+            (
+                Style::new().red().bold(),
+                Style::new().blue().bold(),
+                Style::new().bold(),
+            )
+        } else {
+            (Style::new(), Style::new(), Style::new())
+        };
+        let mut out = String::new();
+        let _ = writeln!(out, "{}: {}", red.apply_to("error"), bold.apply_to(&self.title));
+        if let Some(loc) = self.location() {
+            let line_no = self.span.as_ref().map(|s| s.line.to_string()).unwrap_or_default();
+            let pad = " ".repeat(line_no.len());
+            let _ = writeln!(out, "{pad}{} {loc}", blue.apply_to(" -->"));
+            if let (Some(span), Some(text)) = (&self.span, &self.source_line) {
+                let col = span.column.saturating_sub(1) as usize;
+                let width = (span.len.max(1) as usize).min(text.chars().count().saturating_sub(col).max(1));
+                let _ = writeln!(out, "{pad} {}", blue.apply_to("|"));
+                let _ = writeln!(out, "{} {} {text}", blue.apply_to(&line_no), blue.apply_to("|"));
+                let _ = writeln!(
+                    out,
+                    "{pad} {} {}{}",
+                    blue.apply_to("|"),
+                    " ".repeat(col),
+                    red.apply_to("^".repeat(width))
+                );
+            }
+            if let Some(hint) = &self.hint {
+                let _ = writeln!(out, "{pad} {} hint: {hint}", blue.apply_to("="));
+            }
+        } else if let Some(hint) = &self.hint {
+            let _ = writeln!(out, "  {} hint: {hint}", blue.apply_to("="));
+        }
+        out
+    }
+}
+
+/// A path as the user should see it: relative to the current folder when inside it.
+pub fn display_path(path: &Path) -> String {
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    rel.display().to_string()
+}
+
+/// The closest candidate to `word`, if it is close enough to be a typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_caret_under_span() {
+        let d = Diagnostic::at(
+            "unknown key `metod`",
+            Path::new("/nowhere/a.yaml"),
+            "requests:\n  - metod: GET\n",
+            Span { line: 2, column: 5, len: 5 },
+        )
+        .with_hint("did you mean `method`?");
+        let text = d.render(false);
+        assert_eq!(
+            text,
+            "error: unknown key `metod`\n  --> /nowhere/a.yaml:2:5\n  |\n2 |   - metod: GET\n  |     ^^^^^\n  = hint: did you mean `method`?\n"
+        );
+    }
+
+    #[test]
+    fn suggests_close_words_only() {
+        assert_eq!(did_you_mean("metod", ["method", "url"]), Some("method"));
+        assert_eq!(did_you_mean("zzz", ["method", "url"]), None);
+    }
+}

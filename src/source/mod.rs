@@ -1,1 +1,5 @@
-//! source
+//! Loading the user's YAML with positions kept, into the typed model.
+
+pub mod load;
+pub mod model;
+pub mod project;

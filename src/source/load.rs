@@ -1,0 +1,146 @@
+//! Reading YAML files into the typed model, with located errors and limits
+//! against alias bombs and runaway nesting.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::{Budget, Options};
+
+use crate::diagnostic::{Diagnostic, Span, did_you_mean};
+
+/// A file's path and text, kept so diagnostics can quote the offending line.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Diagnostic::in_file(format!("cannot read file: {e}"), path))?;
+        Ok(SourceFile {
+            path: path.to_path_buf(),
+            text: text.into(),
+        })
+    }
+
+    /// A diagnostic at `span` of this file.
+    pub fn error(&self, title: impl Into<String>, span: Span) -> Diagnostic {
+        Diagnostic::at(title, &self.path, &self.text, span)
+    }
+
+    /// A diagnostic at the node `loc` of this file.
+    pub fn error_at(&self, title: impl Into<String>, loc: &serde_saphyr::Location) -> Diagnostic {
+        self.error(title, Span::from_location(loc))
+    }
+}
+
+fn options() -> Options {
+    let mut budget = Budget::default();
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    budget.max_events = 2_000_000;
+    let mut options = Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+/// Parses `file` as `T`; a syntax or shape error becomes one located diagnostic.
+pub fn parse<T: DeserializeOwned>(file: &SourceFile, what: &str) -> Result<T, Diagnostic> {
+    if file.text.trim().is_empty() {
+        return Err(Diagnostic::in_file(format!("empty {what}"), &file.path)
+            .with_hint("see docs/format.md for the file format"));
+    }
+    serde_saphyr::from_str_with_options::<T>(&file.text, options())
+        .map_err(|e| yaml_error(file, &e, what))
+}
+
+fn yaml_error(file: &SourceFile, err: &serde_saphyr::Error, what: &str) -> Diagnostic {
+    let plain = err.without_snippet().to_string();
+    // The crate appends " at line N, column M"; we show the position ourselves.
+    let message = match plain.rfind(" at line ") {
+        Some(i) => plain[..i].to_string(),
+        None => plain,
+    };
+    let (title, hint) = explain(&message, what);
+    let diag = match err.location() {
+        Some(loc) if loc.line() > 0 => file.error_at(title, &loc),
+        _ => Diagnostic::in_file(title, &file.path),
+    };
+    match hint {
+        Some(h) => diag.with_hint(h),
+        None => diag,
+    }
+}
+
+/// Turns serde's wording into ours, with a hint where one helps.
+fn explain(message: &str, what: &str) -> (String, Option<String>) {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (field, tail) = rest.split_once('`').unwrap_or((rest, ""));
+        let expected: Vec<&str> = tail
+            .split_once("expected one of ")
+            .map(|(_, list)| list.split(", ").map(|s| s.trim_matches('`')).collect())
+            .or_else(|| {
+                tail.split_once("expected ")
+                    .map(|(_, one)| vec![one.trim_matches('`')])
+            })
+            .unwrap_or_default();
+        let hint = match did_you_mean(field, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if !expected.is_empty() => format!("allowed keys here: {}", expected.join(", ")),
+            None => "remove it".to_string(),
+        };
+        return (format!("unknown key `{field}` in {what}"), Some(hint));
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or(rest);
+        return (
+            format!("missing key `{field}` in {what}"),
+            Some(format!("add `{field}:`")),
+        );
+    }
+    if message.starts_with("invalid type") || message.starts_with("expected") {
+        return (format!("wrong type: {message}"), None);
+    }
+    (message.to_string(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::model::RequestFile;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            path: PathBuf::from("t.yaml"),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn unknown_key_is_located_with_hint() {
+        let err = parse::<RequestFile>(
+            &file("requests:\n  - url: http://x\n    metod: GET\n"),
+            "a request file",
+        )
+        .unwrap_err();
+        assert_eq!(err.title, "unknown key `metod` in a request file");
+        assert_eq!(err.span.as_ref().map(|s| (s.line, s.column)), Some((3, 5)));
+        assert_eq!(err.hint.as_deref(), Some("did you mean `method`?"));
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        text.push_str("requests: []\n");
+        assert!(parse::<serde_json::Value>(&file(&text), "a request file").is_err());
+    }
+}

@@ -1,0 +1,314 @@
+//! The typed model of request files, profiles and `sesame.yaml`, exactly as
+//! written on disk. Values that can take several shapes (a status that is an
+//! int, a list or "2xx"; a matcher; a capture) stay [`Node`]s here and are
+//! interpreted by the compiler, which can then point at them precisely.
+//!
+//! The JSON Schema that `sesame schema` prints is derived from these types.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::secret::source::SecretSource;
+
+/// A value with the place it was written.
+pub type Loc<T> = serde_saphyr::Spanned<T>;
+/// Any YAML value with the place it was written.
+pub type Node = Loc<Value>;
+
+/// A collection: `requests/*.yaml`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestFile {
+    /// Shown in reports; default: the file stem.
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Default profile of every request in the file; `none` for no credentials.
+    #[schemars(with = "Option<String>")]
+    pub profile: Option<Loc<String>>,
+    /// Labels selected with `--tag`.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Variables, rendered in order; each sees the ones before it.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, Value>")]
+    pub vars: IndexMap<String, Node>,
+    /// Values the person running the playbook provides: `--var`, a prompt, or the default.
+    #[serde(default)]
+    pub inputs: IndexMap<String, InputSpec>,
+    #[schemars(with = "Vec<RequestSpec>")]
+    pub requests: Vec<Loc<RequestSpec>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InputSpec {
+    pub description: Option<String>,
+    #[schemars(with = "Option<Value>")]
+    pub default: Option<Node>,
+}
+
+/// One HTTP request; also one login or logout step of a profile.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestSpec {
+    pub name: Option<String>,
+    /// GET (default), POST, PUT, PATCH, DELETE, HEAD, OPTIONS, or any token.
+    #[schemars(with = "Option<String>")]
+    pub method: Option<Loc<String>>,
+    #[schemars(with = "String")]
+    pub url: Loc<String>,
+    /// Query parameters; a list value repeats the parameter.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, Value>")]
+    pub query: IndexMap<String, Node>,
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, Value>")]
+    pub headers: IndexMap<String, Node>,
+    /// HTTP basic authentication for this request.
+    pub basic: Option<BasicSpec>,
+    /// A JSON body: any YAML value.
+    #[schemars(with = "Option<Value>")]
+    pub json: Option<Node>,
+    /// A form body, sent urlencoded.
+    #[schemars(with = "Option<IndexMap<String, Value>>")]
+    pub form: Option<IndexMap<String, Node>>,
+    /// A raw body.
+    #[schemars(with = "Option<String>")]
+    pub body: Option<Loc<String>>,
+    /// The profile whose credentials this request carries; `none` for none.
+    #[schemars(with = "Option<String>")]
+    pub profile: Option<Loc<String>>,
+    pub expect: Option<ExpectSpec>,
+    /// Values taken from the response for later requests of the file.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, CaptureShape>")]
+    pub capture: IndexMap<String, Node>,
+    /// `250ms`, `30s`, `2m`; a bare number is seconds.
+    #[schemars(with = "Option<DurationShape>")]
+    pub timeout: Option<Node>,
+    /// Re-send while `expect` fails: how a playbook polls.
+    pub retry: Option<RetrySpec>,
+    /// Follow redirects (at most 10); default true.
+    pub follow_redirects: Option<bool>,
+    /// A boolean or a template rendering to one; false skips the request.
+    #[schemars(with = "Option<WhenShape>")]
+    pub when: Option<Node>,
+    /// A question asked in a terminal before sending; `--yes` answers it.
+    #[schemars(with = "Option<String>")]
+    pub confirm: Option<Loc<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BasicSpec {
+    #[schemars(with = "String")]
+    pub username: Loc<String>,
+    #[schemars(with = "String")]
+    pub password: Loc<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetrySpec {
+    /// Sent at most this many more times after the first.
+    pub count: u32,
+    /// Pause between attempts; default 1s.
+    #[schemars(with = "Option<DurationShape>")]
+    pub delay: Option<Node>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectSpec {
+    /// An int, a list of ints, or a class like "2xx".
+    #[schemars(with = "Option<StatusShape>")]
+    pub status: Option<Node>,
+    /// Header name → matcher.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, MatcherShape>")]
+    pub headers: IndexMap<String, Node>,
+    /// JSONPath (RFC 9535) → matcher.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, MatcherShape>")]
+    pub json: IndexMap<String, Node>,
+    /// Matcher on the body text.
+    #[schemars(with = "Option<MatcherShape>")]
+    pub body: Option<Node>,
+    /// Matcher on the response time in milliseconds.
+    #[schemars(with = "Option<MatcherShape>")]
+    pub duration: Option<Node>,
+}
+
+/// An auth profile: `profiles/NAME.yaml`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileFile {
+    pub description: Option<String>,
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, SecretSource>")]
+    pub secrets: IndexMap<String, Loc<SecretSource>>,
+    /// Steps in the request syntax; captures of one are in scope for the next.
+    #[serde(default)]
+    #[schemars(with = "Vec<RequestSpec>")]
+    pub login: Vec<Loc<RequestSpec>>,
+    #[serde(default)]
+    pub apply: ApplySpec,
+    /// Steps run once at the end of the run, also after failures and on Ctrl-C.
+    #[serde(default)]
+    #[schemars(with = "Vec<RequestSpec>")]
+    pub logout: Vec<Loc<RequestSpec>>,
+    /// Origins that may receive the credentials; default: the login steps' origins.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub hosts: Vec<Loc<String>>,
+    /// Lifetime of the credentials in seconds (a template, e.g. `{{ expires_in }}`).
+    #[schemars(with = "Option<DurationShape>")]
+    pub expires_in: Option<Node>,
+    /// Lifetime as a duration, e.g. `15m`.
+    #[schemars(with = "Option<DurationShape>")]
+    pub ttl: Option<Node>,
+    /// `false` keeps these credentials out of the disk cache.
+    pub cache: Option<bool>,
+}
+
+/// How credentials attach to each request using the profile.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplySpec {
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, Value>")]
+    pub headers: IndexMap<String, Node>,
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, Value>")]
+    pub query: IndexMap<String, Node>,
+    /// Send the cookies the login steps received.
+    #[serde(default)]
+    pub cookies: bool,
+    /// HTTP basic credentials, e.g. straight from `secrets`.
+    pub basic: Option<BasicSpec>,
+}
+
+/// `sesame.yaml` at the project root.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    /// Named sets of template variables, picked with `--env NAME`.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, IndexMap<String, Value>>")]
+    pub environments: IndexMap<String, IndexMap<String, Node>>,
+    #[serde(default)]
+    pub defaults: Defaults,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// Per-request timeout; default 30s.
+    #[schemars(with = "Option<DurationShape>")]
+    pub timeout: Option<Node>,
+    /// Headers sent with every request (a request's own headers win).
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, Value>")]
+    pub headers: IndexMap<String, Node>,
+}
+
+// Shapes for the JSON Schema of the values kept as `Node`s above.
+
+/// `250ms`, `2s`, `5m`, `1h`, or a number.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum DurationShape {
+    Number(f64),
+    Text(String),
+}
+
+/// `200`, `[200, 201]`, or `"2xx"`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum StatusShape {
+    Code(u16),
+    Codes(Vec<u16>),
+    Class(String),
+}
+
+/// `true`, `false`, or a template rendering to one.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum WhenShape {
+    Bool(bool),
+    Template(String),
+}
+
+/// A scalar or list means equality; a map means operators, all of which must hold.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum MatcherShape {
+    Operators(Operators),
+    Equals(Value),
+}
+
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Operators {
+    eq: Option<Value>,
+    ne: Option<Value>,
+    gt: Option<Value>,
+    gte: Option<Value>,
+    lt: Option<Value>,
+    lte: Option<Value>,
+    /// Substring of a string, member of an array.
+    contains: Option<Value>,
+    /// A regular expression.
+    matches: Option<String>,
+    exists: Option<bool>,
+    #[serde(rename = "type")]
+    type_: Option<TypeName>,
+    /// A number or a matcher.
+    length: Option<Value>,
+    one_of: Option<Vec<Value>>,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum TypeName {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Array,
+    Object,
+    Null,
+}
+
+/// A JSONPath string, or one of `{header}`, `{cookie}`, `{regex, from}`, `{status: true}`, `{json}`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum CaptureShape {
+    JsonPath(String),
+    Header {
+        header: String,
+    },
+    Cookie {
+        cookie: String,
+    },
+    Regex {
+        regex: String,
+        /// `body` (default) or `header:NAME`.
+        from: Option<String>,
+    },
+    Status {
+        status: bool,
+    },
+    Json {
+        json: String,
+    },
+}

@@ -1,0 +1,134 @@
+//! The project on disk: its root, `sesame.yaml`, `.env`, and the request
+//! files a run selects.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::source::load::{SourceFile, parse};
+use crate::source::model::ProjectConfig;
+
+/// Where the project lives and what its root files say.
+#[derive(Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: ProjectConfig,
+    pub config_file: Option<SourceFile>,
+    /// The process environment overlaid on `.env` (the real environment wins).
+    pub env: BTreeMap<String, String>,
+}
+
+impl Project {
+    /// Finds the root (the nearest folder upwards holding `sesame.yaml`, else
+    /// `start`) and loads `sesame.yaml` and `.env` from it.
+    pub fn discover(start: &Path) -> Result<Project, Diagnostic> {
+        let root = start
+            .ancestors()
+            .find(|dir| dir.join("sesame.yaml").is_file())
+            .unwrap_or(start)
+            .to_path_buf();
+        let config_path = root.join("sesame.yaml");
+        let (config, config_file) = if config_path.is_file() {
+            let file = SourceFile::read(&config_path)?;
+            let config = if file.text.trim().is_empty() {
+                ProjectConfig::default()
+            } else {
+                parse(&file, "sesame.yaml")?
+            };
+            (config, Some(file))
+        } else {
+            (ProjectConfig::default(), None)
+        };
+        let env = load_env(&root.join(".env"))?;
+        Ok(Project {
+            root,
+            config,
+            config_file,
+            env,
+        })
+    }
+
+    /// The folder of profiles: `--profiles DIR`, else `ROOT/profiles`.
+    pub fn profiles_dir(&self, flag: Option<&Path>) -> PathBuf {
+        flag.map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root.join("profiles"))
+    }
+}
+
+fn load_env(dotenv: &Path) -> Result<BTreeMap<String, String>, Diagnostic> {
+    let mut env = BTreeMap::new();
+    if dotenv.is_file() {
+        let iter = dotenvy::from_path_iter(dotenv)
+            .map_err(|e| Diagnostic::in_file(format!("cannot read .env: {e}"), dotenv))?;
+        for item in iter {
+            let (k, v) = item.map_err(|e| {
+                Diagnostic::in_file(format!("invalid .env line: {e}"), dotenv)
+                    .with_hint("write KEY=VALUE, one per line")
+            })?;
+            env.insert(k, v);
+        }
+    }
+    for (k, v) in std::env::vars_os() {
+        if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {
+            env.insert(k, v);
+        }
+    }
+    Ok(env)
+}
+
+/// Request files under `paths` (files or folders, recursively), `*.yaml` and
+/// `*.yml`, in path order, each once.
+pub fn discover_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut found, &mut errors);
+        } else if path.is_file() {
+            found.push(path.clone());
+        } else {
+            errors.push(
+                Diagnostic::in_file("no such file or folder", path)
+                    .with_hint("pass request files or folders; the default is requests/"),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(Diagnostic::in_file(format!("cannot read folder: {e}"), dir));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, found, errors);
+        } else if is_yaml(&path) {
+            found.push(path);
+        }
+    }
+}
+
+pub fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml") | Some("yml")
+    )
+}
