@@ -1,0 +1,83 @@
+//! The functions and filters DESIGN.md promises in templates: `totp`,
+//! `uuid`, `now`, `b64encode`, `b64decode`, `urlencode` (built in), `jwt_claims`.
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use minijinja::value::Kwargs;
+use minijinja::{Environment, Error, ErrorKind, Value};
+
+/// What `totp()` needs from the run: codes that are never reused, waits
+/// announced, and the code registered as a secret.
+pub trait TotpProvider: Send + Sync {
+    fn code(
+        &self,
+        secret: &str,
+        digits: Option<u32>,
+        period: Option<u64>,
+        algorithm: Option<&str>,
+    ) -> Result<String, String>;
+}
+
+pub fn register(env: &mut Environment<'static>, totp: Arc<dyn TotpProvider>) {
+    env.add_function("totp", move |secret: String, kwargs: Kwargs| {
+        let digits: Option<u32> = kwargs.get("digits")?;
+        let period: Option<u64> = kwargs.get("period")?;
+        let algorithm: Option<String> = kwargs.get("algorithm")?;
+        kwargs.assert_all_used()?;
+        totp.code(&secret, digits, period, algorithm.as_deref())
+            .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))
+    });
+    env.add_function("uuid", || uuid::Uuid::new_v4().to_string());
+    env.add_function("now", || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    });
+    env.add_function("jwt_claims", jwt_claims);
+    env.add_filter("jwt_claims", jwt_claims);
+    env.add_filter("b64encode", |v: Value| STANDARD.encode(text_of(&v)));
+    env.add_filter("b64decode", |v: String| -> Result<String, Error> {
+        let bytes = STANDARD
+            .decode(v.trim())
+            .or_else(|_| URL_SAFE_NO_PAD.decode(v.trim().trim_end_matches('=')))
+            .map_err(|e| invalid(format!("b64decode: not base64: {e}")))?;
+        String::from_utf8(bytes).map_err(|_| invalid("b64decode: the decoded bytes are not UTF-8"))
+    });
+}
+
+fn text_of(v: &Value) -> String {
+    match v.as_str() {
+        Some(s) => s.to_string(),
+        None => v.to_string(),
+    }
+}
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidOperation, msg.into())
+}
+
+/// The claims of a JWT, unverified: for reading `exp`, `sub`, roles.
+fn jwt_claims(token: String) -> Result<Value, Error> {
+    let token = token.trim();
+    let token = token.strip_prefix("Bearer ").unwrap_or(token);
+    let payload = token
+        .split('.')
+        .nth(1)
+        .ok_or_else(|| invalid("jwt_claims: not a JWT (expected header.payload.signature)"))?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|_| invalid("jwt_claims: the payload is not base64url"))?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|_| invalid("jwt_claims: the payload is not JSON"))?;
+    Ok(Value::from_serialize(&json))
+}
+
+/// The expiry (`exp`, unix seconds) of a JWT, if the text is one.
+pub fn jwt_exp(token: &str) -> Option<u64> {
+    let claims = jwt_claims(token.to_string()).ok()?;
+    let exp = claims.get_attr("exp").ok()?;
+    u64::try_from(exp).ok()
+}
