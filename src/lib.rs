@@ -15,6 +15,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod duration;
 pub mod exit;
+pub mod plan;
 pub mod http;
 pub mod report;
 pub mod runner;

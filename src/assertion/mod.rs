@@ -1,1 +1,4 @@
-//! assertion
+//! Queries and matchers.
+
+pub mod jsonpath;
+pub mod matcher;

@@ -212,7 +212,8 @@ impl Tpl {
             .collect()
     }
 
-    fn nested_variables(&self) -> BTreeSet<String> {
+    /// Dotted names the template reads, like `secrets.token`.
+    pub fn nested_names(&self) -> BTreeSet<String> {
         let names = match self {
             Tpl::Literal(_) => return BTreeSet::new(),
             Tpl::Expr(e, _) => e.undeclared_variables(true),
@@ -242,7 +243,7 @@ impl Tpl {
             .into_iter()
             .find(|n| !scope.contains(n))
             .or_else(|| {
-                self.nested_variables()
+                self.nested_names()
                     .into_iter()
                     .find(|path| !path_exists(scope, path))
             });

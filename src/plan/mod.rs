@@ -1,0 +1,213 @@
+//! The compiled form of the user's files: templates, JSONPaths, regexes and
+//! matchers built once at load, so running a request does no parsing.
+//! Compiling collects every problem in every file before anything is sent.
+
+pub mod compile;
+pub mod scope_check;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use regex::Regex;
+
+use crate::assertion::jsonpath::JsonPath;
+use crate::assertion::matcher::{Matcher, OperandKind};
+use crate::secret::source::SecretSource;
+use crate::source::load::SourceFile;
+use crate::template::{Tpl, TplValue};
+
+pub use compile::{Compiler, Inputs};
+
+/// Which profile a request carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProfileRef {
+    /// No credentials.
+    None,
+    Named(String),
+}
+
+/// A compiled request file.
+#[derive(Debug)]
+pub struct FilePlan {
+    pub source: SourceFile,
+    /// Path as shown to the user.
+    pub display: String,
+    pub name: String,
+    pub tags: Vec<String>,
+    pub vars: Vec<(String, TplValue)>,
+    pub inputs: Vec<InputPlan>,
+    pub requests: Vec<RequestPlan>,
+}
+
+#[derive(Debug)]
+pub struct InputPlan {
+    pub name: String,
+    pub description: Option<String>,
+    pub default: Option<TplValue>,
+}
+
+/// A compiled request, login step or logout step.
+#[derive(Debug)]
+pub struct RequestPlan {
+    pub name: String,
+    /// `file:line:col` of the request.
+    pub location: String,
+    pub method: reqwest::Method,
+    pub url: Tpl,
+    pub query: Vec<(String, TplValue)>,
+    pub headers: Vec<(String, Tpl)>,
+    pub basic: Option<BasicPlan>,
+    pub body: BodyPlan,
+    pub profile: Option<ProfileRef>,
+    pub expect: ExpectPlan,
+    pub captures: Vec<CapturePlan>,
+    pub timeout: Option<Duration>,
+    pub retry: Option<RetryPlan>,
+    pub follow_redirects: bool,
+    pub when: Option<WhenPlan>,
+    pub confirm: Option<Tpl>,
+}
+
+#[derive(Debug)]
+pub struct BasicPlan {
+    pub username: Tpl,
+    pub password: Tpl,
+}
+
+#[derive(Debug)]
+pub enum BodyPlan {
+    None,
+    Json(TplValue),
+    Form(Vec<(String, TplValue)>),
+    Raw(Tpl),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPlan {
+    pub count: u32,
+    pub delay: Duration,
+}
+
+#[derive(Debug)]
+pub enum WhenPlan {
+    Fixed(bool),
+    Template(Tpl),
+}
+
+/// Expected status codes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StatusPlan {
+    Codes(Vec<u16>),
+    /// `2xx` is 2.
+    Class(u16),
+}
+
+impl StatusPlan {
+    pub fn accepts(&self, status: u16) -> bool {
+        match self {
+            StatusPlan::Codes(c) => c.contains(&status),
+            StatusPlan::Class(c) => status / 100 == *c,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            StatusPlan::Codes(c) if c.len() == 1 => c[0].to_string(),
+            StatusPlan::Codes(c) => {
+                let list: Vec<String> = c.iter().map(u16::to_string).collect();
+                format!("one of {}", list.join(", "))
+            }
+            StatusPlan::Class(c) => format!("{c}xx"),
+        }
+    }
+}
+
+/// A matcher built at load when its operands are plain values, else at run
+/// time once its templates are rendered.
+#[derive(Debug)]
+pub enum MatcherPlan {
+    Static(Matcher),
+    Dynamic(TplValue, OperandKind),
+}
+
+/// One expectation with the place it was written.
+#[derive(Debug)]
+pub struct Check<T> {
+    pub target: T,
+    pub matcher: MatcherPlan,
+    pub location: String,
+}
+
+#[derive(Debug, Default)]
+pub struct ExpectPlan {
+    pub status: Option<(StatusPlan, String)>,
+    pub headers: Vec<Check<String>>,
+    pub json: Vec<Check<JsonPath>>,
+    pub body: Option<Check<()>>,
+    pub duration: Option<Check<()>>,
+}
+
+impl ExpectPlan {
+    pub fn needs_json(&self) -> bool {
+        !self.json.is_empty()
+    }
+}
+
+#[derive(Debug)]
+pub struct CapturePlan {
+    pub name: String,
+    pub source: CaptureSource,
+    pub location: String,
+}
+
+#[derive(Debug)]
+pub enum CaptureSource {
+    JsonPath(JsonPath),
+    Header(String),
+    Cookie(String),
+    Regex { regex: Regex, from: RegexFrom },
+    Status,
+}
+
+#[derive(Debug)]
+pub enum RegexFrom {
+    Body,
+    Header(String),
+}
+
+/// A compiled auth profile.
+#[derive(Debug)]
+pub struct ProfilePlan {
+    pub name: String,
+    pub source: SourceFile,
+    pub description: Option<String>,
+    pub secrets: Vec<(String, SecretSource)>,
+    pub login: Vec<RequestPlan>,
+    pub logout: Vec<RequestPlan>,
+    pub apply_headers: Vec<(String, Tpl)>,
+    pub apply_query: Vec<(String, TplValue)>,
+    pub apply_cookies: bool,
+    pub apply_basic: Option<BasicPlan>,
+    /// Explicit `hosts:`; when empty, the login steps' origins.
+    pub hosts: Vec<Tpl>,
+    pub expires_in: Option<Tpl>,
+    pub ttl: Option<Duration>,
+    pub cache: bool,
+}
+
+impl ProfilePlan {
+    /// Names the profile's captures define, in step order.
+    pub fn capture_names(&self) -> Vec<String> {
+        self.login
+            .iter()
+            .flat_map(|s| s.captures.iter().map(|c| c.name.clone()))
+            .collect()
+    }
+}
+
+/// Everything a run needs, compiled.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub files: Vec<FilePlan>,
+    pub profiles: std::collections::BTreeMap<String, Arc<ProfilePlan>>,
+}
