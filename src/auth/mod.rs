@@ -1,1 +1,8 @@
-//! auth
+//! Auth profiles resolved into credentials once per run: secrets, login
+//! steps, TOTP codes never reused, the disk cache, and logout.
+
+pub mod cache;
+pub mod creds;
+pub mod manager;
+pub mod totp;
+pub mod totp_provider;

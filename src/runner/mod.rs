@@ -1,1 +1,4 @@
-//! runner
+//! Runs a compiled plan: files in parallel, requests in order.
+
+pub mod exchange;
+pub mod runtime;

@@ -22,3 +22,17 @@ pub struct SecretSource {
 pub fn check(_src: &SecretSource) -> Result<(), String> {
     Ok(())
 }
+
+/// Temporary stand-in until the secrets module lands.
+pub fn resolve(
+    profile: &str,
+    name: &str,
+    src: &SecretSource,
+    _base_dir: &std::path::Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<crate::secret::Secret, String> {
+    if let Some(v) = src.env.as_deref().and_then(env) {
+        return Ok(crate::secret::Secret::new(v));
+    }
+    Err(format!("secret `{name}` of profile `{profile}`: no source yielded a value"))
+}

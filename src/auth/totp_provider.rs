@@ -1,0 +1,54 @@
+//! `totp()` in templates: a fresh code per call, never one already sent for
+//! the same secret (this run or a recent one), the wait announced, and the
+//! code masked like the secret itself.
+
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::time::SystemTime;
+
+use crate::auth::totp::{Ledger, TotpSpec};
+use crate::report::event::{Event, Level};
+use crate::secret::Redactor;
+use crate::template::TotpProvider;
+
+pub struct RunTotp {
+    pub ledger: Ledger,
+    pub redactor: Arc<Redactor>,
+    pub events: Option<Sender<Event>>,
+}
+
+impl TotpProvider for RunTotp {
+    fn code(&self, secret: &str, digits: Option<u32>, period: Option<u64>, algorithm: Option<&str>) -> Result<String, String> {
+        let spec = TotpSpec::parse(secret, digits, period, algorithm).map_err(|e| format!("totp(): {e}"))?;
+        let claim = self.ledger.claim(&spec, SystemTime::now());
+        self.redactor.add(&claim.code);
+        if !claim.wait.is_zero() {
+            if let Some(events) = &self.events {
+                let _ = events.send(Event::Message {
+                    level: Level::Info,
+                    text: format!(
+                        "waiting {:.0}s for a fresh TOTP code (this step's code was already used)",
+                        claim.wait.as_secs_f64().ceil()
+                    ),
+                });
+            }
+            match tokio::runtime::Handle::try_current() {
+                Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                    tokio::task::block_in_place(|| std::thread::sleep(claim.wait))
+                }
+                _ => std::thread::sleep(claim.wait),
+            }
+        }
+        Ok(claim.code)
+    }
+}
+
+/// For `validate`, `curl` and `--dry-run`: a placeholder, nothing claimed.
+pub struct NoTotp;
+
+impl TotpProvider for NoTotp {
+    fn code(&self, secret: &str, digits: Option<u32>, period: Option<u64>, algorithm: Option<&str>) -> Result<String, String> {
+        TotpSpec::parse(secret, digits, period, algorithm).map_err(|e| format!("totp(): {e}"))?;
+        Ok("<totp>".into())
+    }
+}
