@@ -2,7 +2,7 @@
 //! the same secret (this run or a recent one), the wait announced, and the
 //! code masked like the secret itself.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::sync::mpsc::Sender;
 use std::time::SystemTime;
 
@@ -12,9 +12,33 @@ use crate::secret::Redactor;
 use crate::template::TotpProvider;
 
 pub struct RunTotp {
-    pub ledger: Ledger,
-    pub redactor: Arc<Redactor>,
-    pub events: Option<Sender<Event>>,
+    ledger: Ledger,
+    redactor: Arc<Redactor>,
+    events: Mutex<Option<Sender<Event>>>,
+}
+
+impl RunTotp {
+    pub fn new(ledger: Ledger, redactor: Arc<Redactor>) -> RunTotp {
+        RunTotp {
+            ledger,
+            redactor,
+            events: Mutex::new(None),
+        }
+    }
+
+    /// Drops the event sender so the stream can close at the end of the run.
+    pub fn clear_events(&self) {
+        if let Ok(mut e) = self.events.lock() {
+            *e = None;
+        }
+    }
+
+    /// Where waits are announced, once the run's event stream exists.
+    pub fn set_events(&self, events: Sender<Event>) {
+        if let Ok(mut e) = self.events.lock() {
+            *e = Some(events);
+        }
+    }
 }
 
 impl TotpProvider for RunTotp {
@@ -23,7 +47,9 @@ impl TotpProvider for RunTotp {
         let claim = self.ledger.claim(&spec, SystemTime::now());
         self.redactor.add(&claim.code);
         if !claim.wait.is_zero() {
-            if let Some(events) = &self.events {
+            if let Ok(guard) = self.events.lock()
+                && let Some(events) = guard.as_ref()
+            {
                 let _ = events.send(Event::Message {
                     level: Level::Info,
                     text: format!(

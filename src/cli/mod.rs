@@ -1,9 +1,64 @@
-//! Command line.
+//! The command line: clap structs in `args`, their resolution in `session`,
+//! one module per command that needs more than a few lines.
 
-pub fn run<I, T>(_args: I) -> i32
+pub mod args;
+pub mod curl;
+pub mod output;
+pub mod run_cmd;
+pub mod session;
+pub mod tools;
+
+use clap::Parser;
+
+use crate::exit;
+use args::{CacheAction, Cli, Command};
+use output::Output;
+
+pub fn run<I, T>(args: I) -> i32
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    0
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::INVALID } else { exit::OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let out = Output::detect();
+    match cli.command {
+        Command::Run(a) => run_cmd::run(&a, &out),
+        Command::Validate(a) => run_cmd::validate(&a, &out),
+        Command::Token(a) => tools::token(&a, &out),
+        Command::Totp(a) => tools::totp(&a, &out),
+        Command::Curl(a) => tools::curl(&a, &out),
+        Command::Schema(a) => tools::schema(&a, &out),
+        Command::Sandbox(a) => tools::sandbox(&a, &out),
+        Command::Demo(a) => tools::demo(&a, &out),
+        Command::Cache(a) => match a.action {
+            CacheAction::Clear => match crate::auth::cache::clear() {
+                Ok(Some(dir)) => {
+                    out.say(&format!("cleared {}", dir.display()));
+                    exit::OK
+                }
+                Ok(None) => {
+                    out.say("no cache folder on this system");
+                    exit::OK
+                }
+                Err(e) => {
+                    out.error(&format!("could not clear the cache: {e}"));
+                    exit::FAILED
+                }
+            },
+            CacheAction::Path => {
+                match crate::auth::cache::cache_dir() {
+                    Some(d) => out.say(&d.display().to_string()),
+                    None => out.say("no cache folder on this system"),
+                }
+                exit::OK
+            }
+        },
+    }
 }

@@ -2,3 +2,5 @@
 
 pub mod exchange;
 pub mod runtime;
+pub mod file;
+pub mod run;

@@ -1,0 +1,192 @@
+//! The command line as clap sees it: raw flags, kept apart from the
+//! resolved configuration built from them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sesame",
+    version,
+    about = "Run declarative HTTP request collections against real API tenants.",
+    long_about = "Run declarative HTTP request collections against real API tenants.\n\n\
+Requests are YAML files with minijinja templates; each names an auth profile \
+(profiles/NAME.yaml) that says how to log in. sesame logs in once per profile, \
+runs the requests in order, captures values and checks the responses.",
+    after_help = "Examples:\n  sesame demo                          every vendor flow against the built-in sandbox\n  sesame run --env prod                run requests/ with the prod environment of sesame.yaml\n  sesame run requests/smoke.yaml --var org_id=42 --report junit:out/junit.xml\n  sesame validate                      check every file; send nothing\n  curl -H \"Authorization: Bearer $(sesame token code42-api-client --env prod)\" ...\n\nExit codes: 0 passed, 1 a request or expectation failed, 2 invalid input, 3 a profile could not log in, 130 interrupted."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run request files (default: requests/)
+    Run(RunArgs),
+    /// Parse every file, check templates, JSONPaths, profiles and secret sources; send nothing
+    Validate(ValidateArgs),
+    /// Print a profile's credential (e.g. the bearer token) for other tools
+    Token(TokenArgs),
+    /// Print the current TOTP code of a base32 secret, like `oathtool --totp -b`
+    Totp(TotpArgs),
+    /// Print the equivalent curl commands of a request file
+    Curl(CurlArgs),
+    /// Print the JSON Schema of request files, profiles and sesame.yaml
+    Schema(SchemaArgs),
+    /// Serve the vendor emulator on loopback
+    Sandbox(SandboxArgs),
+    /// Run the bundled examples against the built-in sandbox
+    Demo(DemoArgs),
+    /// Manage the credential cache
+    Cache(CacheArgs),
+}
+
+/// Options that pick the environment and variables.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ScopeArgs {
+    /// Environment of sesame.yaml whose variables templates see
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Set a template variable (repeatable); wins over the file's vars
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    pub vars: Vec<String>,
+    /// Folder of auth profiles (default: profiles/ at the project root)
+    #[arg(long, value_name = "DIR")]
+    pub profiles: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct RunArgs {
+    /// Request files or folders (default: requests/)
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Default profile for every file (a request's own `profile:` still wins)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Only requests or files whose name (or file path) contains TEXT
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Only files with this tag (repeatable: any of them)
+    #[arg(long, value_name = "TAG")]
+    pub tag: Vec<String>,
+    /// Files run in parallel (default: number of CPUs); requests within a file stay in order
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Run only the K-th of N slices of the files (1-based), for CI matrices
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Write a report: junit:PATH, json:PATH or tap:PATH (repeatable)
+    #[arg(long, value_name = "KIND:PATH")]
+    pub report: Vec<String>,
+    /// Show requests and responses (secrets masked)
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Print the rendered requests; send nothing, log in to nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Neither read nor write the credential cache
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Answer yes to every `confirm:` question
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Accept invalid TLS certificates (dangerous)
+    #[arg(long)]
+    pub insecure: bool,
+    /// Do not mask secrets in the output
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Request files or folders (default: requests/)
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Default profile for every file
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// Profile name (profiles/NAME.yaml)
+    pub profile: String,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Log in even if a cached credential is valid
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Accept invalid TLS certificates (dangerous)
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TotpArgs {
+    /// Base32 secret or otpauth:// URI (prefer --env: arguments show in `ps`)
+    #[arg(required_unless_present = "env", conflicts_with = "env")]
+    pub secret: Option<String>,
+    /// Read the secret from this environment variable
+    #[arg(long, value_name = "VAR")]
+    pub env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CurlArgs {
+    /// A request file
+    pub file: PathBuf,
+    /// Only the request with this name
+    #[arg(long, value_name = "NAME")]
+    pub request: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Do not mask secrets in the output
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which schema: request, profile, config, or all (one document with all three)
+    #[arg(default_value = "all")]
+    pub kind: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0: any free port)
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Print the fixture users, secrets and clients, then exit
+    #[arg(long)]
+    pub fixtures: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Show requests and responses (secrets masked)
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Keep the extracted example project in this folder instead of a temporary one
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub action: CacheAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// Delete every cached credential and TOTP record
+    Clear,
+    /// Print the cache folder
+    Path,
+}

@@ -1,0 +1,184 @@
+//! `sesame curl`: a request file as curl command lines, runnable as printed.
+//! A profile's credentials become `$(sesame token PROFILE)`, so nothing
+//! secret is printed and the command still authenticates.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::auth::totp_provider::NoTotp;
+use crate::cli::args::CurlArgs;
+use crate::cli::output::{Output, print_diagnostics};
+use crate::cli::session::Session;
+use crate::exit;
+use crate::plan::{Compiler, ProfileRef};
+use crate::secret::Redactor;
+use crate::template::{Engine, from_json};
+
+pub fn print(args: &CurlArgs, out: &Output) -> i32 {
+    let engine = Engine::new(Arc::new(NoTotp));
+    let session = match Session::new(&args.scope, None, engine) {
+        Ok(s) => s,
+        Err(d) => return print_diagnostics(out, &d),
+    };
+    let mut compiler = Compiler::new(engine, session.inputs.clone());
+    compiler.add_file(&args.file);
+    let plan = match compiler.finish() {
+        Ok(p) => p,
+        Err(d) => return print_diagnostics(out, &d),
+    };
+    let redactor = Redactor::new(args.show_secrets);
+    let Some(file) = plan.files.first() else {
+        return exit::INVALID;
+    };
+    let mut placeholders: HashMap<String, minijinja::Value> = HashMap::new();
+    for input in &file.inputs {
+        placeholders.insert(input.name.clone(), minijinja::Value::from(format!("<input {}>", input.name)));
+    }
+    let mut printed = 0;
+    for req in &file.requests {
+        let base = session.base.with(Arc::new(placeholders.clone()));
+        let mut scope_map = placeholders.clone();
+        let profile = match &req.profile {
+            Some(ProfileRef::Named(p)) => plan.profiles.get(p).cloned(),
+            _ => None,
+        };
+        if let Some(p) = &profile {
+            let secrets: serde_json::Map<String, serde_json::Value> = p
+                .secrets
+                .iter()
+                .map(|(n, _)| (n.clone(), serde_json::Value::String(format!("<secret {n}>"))))
+                .collect();
+            let auth: serde_json::Map<String, serde_json::Value> = p
+                .capture_names()
+                .into_iter()
+                .map(|n| (n.clone(), serde_json::Value::String(format!("$(sesame token {})", p.name))))
+                .collect();
+            scope_map.insert("secrets".into(), from_json(&serde_json::Value::Object(secrets)));
+            scope_map.insert("auth".into(), from_json(&serde_json::Value::Object(auth)));
+        }
+        let scope = base.with(Arc::new(scope_map)).with(session.cli_vars.clone());
+        let selected = args.request.as_deref().is_none_or(|n| n == req.name);
+        if selected {
+            match render_curl(req, &scope, profile.as_deref(), &session, &redactor) {
+                Ok(cmd) => {
+                    println!("# {}\n{cmd}", req.name);
+                    printed += 1;
+                }
+                Err(e) => {
+                    out.error(&format!("{}: {e}", req.name));
+                    return exit::INVALID;
+                }
+            }
+        }
+        for c in &req.captures {
+            placeholders.insert(c.name.clone(), minijinja::Value::from(format!("$CAPTURE_{}", c.name.to_uppercase())));
+        }
+    }
+    if printed == 0 {
+        out.error(&format!("no request named `{}` in {}", args.request.as_deref().unwrap_or(""), file.display));
+        return exit::INVALID;
+    }
+    exit::OK
+}
+
+fn render_curl(
+    req: &crate::plan::RequestPlan,
+    scope: &crate::template::Scope,
+    profile: Option<&crate::plan::ProfilePlan>,
+    session: &Session,
+    redactor: &Redactor,
+) -> Result<String, String> {
+    let mut url = url::Url::parse(req.url.render(scope).map_err(|e| e.message)?.trim()).map_err(|e| e.to_string())?;
+    if !req.query.is_empty() {
+        let mut pairs = Vec::new();
+        for (k, v) in &req.query {
+            let v = v.render(scope).map_err(|e| e.message)?;
+            pairs.push((k.clone(), match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            }));
+        }
+        let mut q = url.query_pairs_mut();
+        for (k, v) in pairs {
+            q.append_pair(&k, &v);
+        }
+    }
+    let token_cmd = profile.map(|p| match &session.env_name {
+        Some(e) => format!("$(sesame token {} --env {e})", p.name),
+        None => format!("$(sesame token {})", p.name),
+    });
+    if let Some(p) = profile {
+        for (k, _) in &p.apply_query {
+            url.query_pairs_mut().append_pair(k, "__SESAME_TOKEN__");
+        }
+    }
+    let mut parts = vec!["curl".to_string()];
+    if req.method != reqwest::Method::GET {
+        parts.push(format!("-X {}", req.method));
+    }
+    let url_text = redactor.redact(url.as_str()).into_owned();
+    parts.push(shell_with_token(&url_text, token_cmd.as_deref()));
+    for (k, t) in session.default_headers.iter().chain(&req.headers) {
+        let v = t.render(scope).map_err(|e| e.message)?;
+        parts.push(format!("-H {}", quote(&format!("{k}: {}", redactor.header_value(k, &v)))));
+    }
+    if let Some(b) = &req.basic {
+        let u = b.username.render(scope).map_err(|e| e.message)?;
+        parts.push(format!("-u {}", quote(&format!("{}:{}", redactor.redact(&u), crate::secret::redact::MASK))));
+    }
+    if let (Some(p), Some(cmd)) = (profile, &token_cmd) {
+        if let Some((k, _)) = p.apply_headers.first() {
+            let value = p.apply_headers[0].1.source();
+            let scheme = value.split_whitespace().next().filter(|w| value.trim_start().len() > w.len() && !w.contains("{{")).map(|w| format!("{w} ")).unwrap_or_default();
+            parts.push(format!("-H \"{}: {scheme}{cmd}\"", k));
+        }
+        for (k, t) in p.apply_headers.iter().skip(1) {
+            match t.render(scope) {
+                Ok(v) => parts.push(format!("-H {}", quote(&format!("{k}: {}", redactor.header_value(k, &v))))),
+                Err(_) => parts.push(format!("-H {}", quote(&format!("{k}: <from profile {}>", p.name)))),
+            }
+        }
+        if p.apply_cookies {
+            parts.push(format!("# profile {} uses a cookie session: log in with its steps first", p.name));
+        }
+    }
+    match &req.body {
+        crate::plan::BodyPlan::None => {}
+        crate::plan::BodyPlan::Json(v) => {
+            let v = v.render(scope).map_err(|e| e.message)?;
+            parts.push(format!("-H {}", quote("Content-Type: application/json")));
+            parts.push(format!("--data-raw {}", quote(&redactor.redact(&v.to_string()))));
+        }
+        crate::plan::BodyPlan::Form(fields) => {
+            for (k, v) in fields {
+                let v = v.render(scope).map_err(|e| e.message)?;
+                let text = match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                parts.push(format!("--data-urlencode {}", quote(&format!("{k}={}", redactor.redact(&text)))));
+            }
+        }
+        crate::plan::BodyPlan::Raw(t) => {
+            let v = t.render(scope).map_err(|e| e.message)?;
+            parts.push(format!("--data-raw {}", quote(&redactor.redact(&v))));
+        }
+    }
+    Ok(parts.join(" \\\n  "))
+}
+
+/// Single-quotes `s` for a POSIX shell.
+pub fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// Quotes `s`, leaving the token command substitution live.
+fn shell_with_token(s: &str, token_cmd: Option<&str>) -> String {
+    match token_cmd {
+        Some(cmd) if s.contains("__SESAME_TOKEN__") => {
+            let parts: Vec<String> = s.split("__SESAME_TOKEN__").map(quote).collect();
+            parts.join(&format!("\"{cmd}\""))
+        }
+        _ => quote(s),
+    }
+}

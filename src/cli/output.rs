@@ -1,0 +1,58 @@
+//! Where messages go and whether they are coloured: colour only on a
+//! terminal and never with `NO_COLOR`; `SESAME_TEST_MODE` freezes times.
+
+use std::io::IsTerminal;
+
+use crate::diagnostic::Diagnostic;
+use crate::exit;
+
+pub struct Output {
+    /// Colour on stdout.
+    pub color: bool,
+    /// Colour on stderr.
+    pub err_color: bool,
+    pub stderr_terminal: bool,
+    /// Durations print as 0 so tests can compare output exactly.
+    pub frozen_time: bool,
+}
+
+impl Output {
+    pub fn detect() -> Output {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let test_mode = std::env::var_os("SESAME_TEST_MODE").is_some();
+        let stderr_terminal = std::io::stderr().is_terminal();
+        Output {
+            color: !no_color && !test_mode && std::io::stdout().is_terminal(),
+            err_color: !no_color && !test_mode && stderr_terminal,
+            stderr_terminal: stderr_terminal && !test_mode,
+            frozen_time: test_mode,
+        }
+    }
+
+    pub fn say(&self, text: &str) {
+        println!("{text}");
+    }
+
+    pub fn warn(&self, text: &str) {
+        let label = if self.err_color { console::style("warning").yellow().bold().to_string() } else { "warning".into() };
+        eprintln!("{label}: {text}");
+    }
+
+    pub fn error(&self, text: &str) {
+        let label = if self.err_color { console::style("error").red().bold().to_string() } else { "error".into() };
+        eprintln!("{label}: {text}");
+    }
+}
+
+/// Prints every diagnostic to stderr and returns the invalid-input exit code.
+pub fn print_diagnostics(out: &Output, diags: &[Diagnostic]) -> i32 {
+    for d in diags {
+        eprint!("{}", d.render(out.err_color));
+    }
+    if diags.len() > 1 {
+        eprintln!("{} problems found; nothing was sent", diags.len());
+    } else {
+        eprintln!("nothing was sent");
+    }
+    exit::INVALID
+}

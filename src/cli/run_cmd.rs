@@ -1,0 +1,286 @@
+//! `sesame run` and `sesame validate`: from flags to a compiled, selected
+//! plan, then to the runner.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::auth::cache::{CredCache, cache_dir};
+use crate::auth::manager::AuthManager;
+use crate::auth::totp::Ledger;
+use crate::auth::totp_provider::{NoTotp, RunTotp};
+use crate::cli::args::{RunArgs, ValidateArgs};
+use crate::cli::output::{Output, print_diagnostics};
+use crate::cli::session::Session;
+use crate::diagnostic::Diagnostic;
+use crate::exit;
+use crate::plan::{Compiler, FilePlan, Plan};
+use crate::report::console::{ConsoleOptions, ConsoleReporter};
+use crate::report::event::{Event, Reporter};
+use crate::report::{Fanout, ReportSpec};
+use crate::runner::run::{RunInput, execute};
+use crate::runner::runtime::{Flags, Runtime};
+use crate::secret::Redactor;
+use crate::source::project::discover_files;
+use crate::template::{Engine, Scope, TotpProvider};
+
+/// Compiles the files at `paths` (default `requests/`) and the profiles they use.
+pub fn compile(session: &Session, engine: Engine, paths: &[std::path::PathBuf], all_profiles: bool) -> Result<Plan, Vec<Diagnostic>> {
+    let paths = if paths.is_empty() {
+        vec![session.project.root.join("requests")]
+    } else {
+        paths.to_vec()
+    };
+    let files = discover_files(&paths)?;
+    let mut compiler = Compiler::new(engine, session.inputs.clone());
+    for f in &files {
+        compiler.add_file(f);
+    }
+    if all_profiles {
+        compiler.add_all_profiles();
+    }
+    compiler.finish()
+}
+
+pub fn validate(args: &ValidateArgs, out: &Output) -> i32 {
+    let engine = Engine::new(Arc::new(NoTotp));
+    let session = match Session::new(&args.scope, args.profile.clone(), engine) {
+        Ok(s) => s,
+        Err(d) => return print_diagnostics(out, &d),
+    };
+    match compile(&session, engine, &args.paths, true) {
+        Ok(plan) => {
+            let requests: usize = plan.files.iter().map(|f| f.requests.len()).sum();
+            out.say(&format!(
+                "{} file{}, {} request{} and {} profile{}: valid",
+                plan.files.len(),
+                plural(plan.files.len()),
+                requests,
+                plural(requests),
+                plan.profiles.len(),
+                plural(plan.profiles.len())
+            ));
+            exit::OK
+        }
+        Err(d) => print_diagnostics(out, &d),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+pub fn run(args: &RunArgs, out: &Output) -> i32 {
+    let redactor = Arc::new(Redactor::new(args.show_secrets));
+    let cache = (!args.no_cache).then(cache_dir).flatten();
+    let totp = Arc::new(RunTotp::new(Ledger::new(cache.clone()), redactor.clone()));
+    let provider: Arc<dyn TotpProvider> = if args.dry_run { Arc::new(NoTotp) } else { totp.clone() };
+    let engine = Engine::new(provider);
+    let session = match Session::new(&args.scope, args.profile.clone(), engine) {
+        Ok(s) => s,
+        Err(d) => return print_diagnostics(out, &d),
+    };
+    let mut reports = Vec::new();
+    for r in &args.report {
+        match r.parse::<ReportSpec>() {
+            Ok(spec) => reports.push(spec),
+            Err(e) => return print_diagnostics(out, &[Diagnostic::new(e).with_hint("write --report junit:PATH, json:PATH or tap:PATH")]),
+        }
+    }
+    let shard = match args.shard.as_deref().map(parse_shard).transpose() {
+        Ok(s) => s,
+        Err(e) => return print_diagnostics(out, &[Diagnostic::new(e).with_hint("write --shard K/N with 1 <= K <= N, e.g. --shard 2/4")]),
+    };
+    if args.jobs == Some(0) {
+        return print_diagnostics(out, &[Diagnostic::new("--jobs must be at least 1")]);
+    }
+    let plan = match compile(&session, engine, &args.paths, false) {
+        Ok(p) => p,
+        Err(d) => return print_diagnostics(out, &d),
+    };
+    let files = select(plan.files, args, shard);
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let inputs = match resolve_inputs(&files, &session, interactive) {
+        Ok(i) => i,
+        Err(d) => return print_diagnostics(out, &d),
+    };
+    let mut writers: Vec<Box<dyn Reporter>> = Vec::new();
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    let requests: usize = files.iter().map(|f| f.requests.len()).sum();
+    writers.push(Box::new(ConsoleReporter::new(
+        Box::new(std::io::stdout()),
+        ConsoleOptions {
+            color: out.color,
+            verbose: args.verbose,
+            progress: out.stderr_terminal && requests > 50 && !args.verbose,
+            parallel: jobs > 1 && files.len() > 1,
+            frozen_time: out.frozen_time,
+        },
+    )));
+    for spec in &reports {
+        match crate::report::open(spec) {
+            Ok(w) => writers.push(w),
+            Err(e) => return print_diagnostics(out, &[Diagnostic::new(format!("cannot open report file: {e}"))]),
+        }
+    }
+    if args.insecure {
+        out.warn("--insecure: TLS certificates are NOT verified; anyone on the network path can read and change this traffic");
+    }
+    let client = match crate::http::client(args.insecure) {
+        Ok(c) => c,
+        Err(e) => return print_diagnostics(out, &[Diagnostic::new(format!("cannot build the HTTP client: {e}"))]),
+    };
+    let (tx, rx) = std::sync::mpsc::channel::<Event>();
+    totp.set_events(tx.clone());
+    let reporter = std::thread::spawn(move || {
+        let mut fan = Fanout(writers);
+        let mut failed = None;
+        for event in rx {
+            if let Err(e) = fan.event(&event) {
+                failed.get_or_insert(e);
+            }
+        }
+        if let Err(e) = fan.finish() {
+            failed.get_or_insert(e);
+        }
+        failed
+    });
+    let auth = AuthManager::new(
+        &plan.profiles,
+        cache.map(CredCache::new),
+        session.env_name.clone(),
+        session.env_map.clone(),
+        session.env_fingerprint.clone(),
+    );
+    let rt = Arc::new(Runtime::new(
+        client,
+        redactor,
+        engine,
+        session.base.clone(),
+        session.cli_vars.clone(),
+        session.default_headers,
+        session.default_timeout,
+        auth,
+        Flags {
+            dry_run: args.dry_run,
+            verbose: args.verbose,
+            yes: args.yes,
+            interactive,
+        },
+        tx,
+    ));
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => return print_diagnostics(out, &[Diagnostic::new(format!("cannot start the async runtime: {e}"))]),
+    };
+    let code = runtime.block_on(execute(
+        rt.clone(),
+        RunInput {
+            files: files.into_iter().map(Arc::new).collect(),
+            inputs,
+            jobs,
+            env: session.env_name.clone(),
+        },
+    ));
+    drop(rt);
+    totp.clear_events();
+    runtime.shutdown_background();
+    match reporter.join() {
+        Ok(None) => code,
+        Ok(Some(e)) => {
+            out.error(&format!("could not write a report: {e}"));
+            code.max(exit::FAILED)
+        }
+        Err(_) => code.max(exit::FAILED),
+    }
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (k, n) = s.split_once('/').ok_or_else(|| format!("invalid --shard `{s}`"))?;
+    let k: usize = k.trim().parse().map_err(|_| format!("invalid --shard `{s}`"))?;
+    let n: usize = n.trim().parse().map_err(|_| format!("invalid --shard `{s}`"))?;
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("invalid --shard `{s}`"));
+    }
+    Ok((k, n))
+}
+
+/// `--tag`, `--filter`, `--shard`, in that order.
+fn select(files: Vec<FilePlan>, args: &RunArgs, shard: Option<(usize, usize)>) -> Vec<FilePlan> {
+    let mut files: Vec<FilePlan> = files
+        .into_iter()
+        .filter(|f| args.tag.is_empty() || f.tags.iter().any(|t| args.tag.contains(t)))
+        .collect();
+    if let Some(text) = &args.filter {
+        files = files
+            .into_iter()
+            .filter_map(|mut f| {
+                if f.name.contains(text.as_str()) || f.display.contains(text.as_str()) {
+                    return Some(f);
+                }
+                f.requests.retain(|r| r.name.contains(text.as_str()));
+                (!f.requests.is_empty()).then_some(f)
+            })
+            .collect();
+    }
+    if let Some((k, n)) = shard {
+        files = files
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % n == k - 1)
+            .map(|(_, f)| f)
+            .collect();
+    }
+    files
+}
+
+/// Inputs of each file: `--var`, else the default, else asked in a terminal;
+/// every input that none of these gives is listed in one error.
+fn resolve_inputs(files: &[FilePlan], session: &Session, interactive: bool) -> Result<Vec<HashMap<String, Value>>, Vec<Diagnostic>> {
+    let mut all = Vec::new();
+    let mut missing = Vec::new();
+    let scope: Scope = session.base.with(session.cli_vars.clone());
+    for f in files {
+        let mut values = HashMap::new();
+        for input in &f.inputs {
+            if let Some(v) = session.cli_var_values.get(&input.name) {
+                values.insert(input.name.clone(), v.clone());
+                continue;
+            }
+            if let Some(d) = &input.default {
+                match d.render(&scope) {
+                    Ok(v) => {
+                        values.insert(input.name.clone(), v);
+                        continue;
+                    }
+                    Err(e) => {
+                        missing.push(Diagnostic::in_file(format!("input `{}`: default: {}", input.name, e.message), &f.source.path));
+                        continue;
+                    }
+                }
+            }
+            if interactive {
+                let label = input.description.as_deref().unwrap_or(&input.name);
+                let term = console::Term::stderr();
+                let _ = term.write_str(&format!("{label} ({}): ", input.name));
+                match term.read_line() {
+                    Ok(line) => {
+                        values.insert(input.name.clone(), Value::String(line.trim().to_string()));
+                        continue;
+                    }
+                    Err(e) => missing.push(Diagnostic::new(format!("could not read input `{}`: {e}", input.name))),
+                }
+            } else {
+                let about = input.description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+                missing.push(
+                    Diagnostic::in_file(format!("missing input `{}`{about}", input.name), &f.source.path)
+                        .with_hint(format!("pass --var {}=VALUE, or run in a terminal to be asked", input.name)),
+                );
+            }
+        }
+        all.push(values);
+    }
+    if missing.is_empty() { Ok(all) } else { Err(missing) }
+}

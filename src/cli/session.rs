@@ -1,0 +1,198 @@
+//! The resolved configuration of one command: the project, the chosen
+//! environment rendered once, `--var` values, and the base template scope.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::cli::args::ScopeArgs;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::duration::{self, BareUnit};
+use crate::plan::Inputs;
+use crate::source::project::Project;
+use crate::template::{Engine, Layer, Scope, Tpl, from_json, layer};
+
+pub struct Session {
+    pub project: Project,
+    pub env_name: Option<String>,
+    /// `env` and the environment's variables.
+    pub base: Scope,
+    pub cli_vars: Layer,
+    pub cli_var_values: BTreeMap<String, Value>,
+    pub inputs: Inputs,
+    pub default_headers: Vec<(String, Tpl)>,
+    pub default_timeout: Duration,
+    /// The environment's rendered variables as text: part of credential cache keys.
+    pub env_fingerprint: String,
+    pub env_map: Arc<BTreeMap<String, String>>,
+}
+
+impl Session {
+    pub fn new(args: &ScopeArgs, profile_override: Option<String>, engine: Engine) -> Result<Session, Vec<Diagnostic>> {
+        let cwd = std::env::current_dir().map_err(|e| vec![Diagnostic::new(format!("cannot read the current folder: {e}"))])?;
+        let project = Project::discover(&cwd).map_err(|d| vec![d])?;
+        let mut errors = Vec::new();
+        let cli_var_values = parse_vars(&args.vars).map_err(|d| vec![d])?;
+        let env_map = Arc::new(project.env.clone());
+        let env_value = from_json(&serde_json::to_value(&*env_map).unwrap_or_default());
+        let env_layer = layer([("env", env_value)]);
+        let mut base = Scope::new().with(env_layer);
+        let mut env_fingerprint = String::new();
+        let environments = &project.config.environments;
+        let mut base_names: std::collections::BTreeSet<String> = ["env".to_string()].into();
+        if let Some(name) = &args.env {
+            match environments.get(name) {
+                None => {
+                    let names: Vec<&str> = environments.keys().map(String::as_str).collect();
+                    let hint = match did_you_mean(name, names.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None if names.is_empty() => "sesame.yaml defines no environments".to_string(),
+                        None => format!("environments: {}", names.join(", ")),
+                    };
+                    let d = match &project.config_file {
+                        Some(f) => Diagnostic::in_file(format!("unknown environment `{name}`"), &f.path),
+                        None => Diagnostic::new(format!("unknown environment `{name}`: there is no sesame.yaml")),
+                    };
+                    errors.push(d.with_hint(hint));
+                }
+                Some(vars) => {
+                    let mut rendered: std::collections::HashMap<String, minijinja::Value> = Default::default();
+                    for (k, node) in vars {
+                        let scope = base.with(Arc::new(rendered.clone()));
+                        let file = project.config_file.as_ref();
+                        let result = engine
+                            .compile_value(&node.value)
+                            .and_then(|tv| tv.render(&scope));
+                        match result {
+                            Ok(v) => {
+                                env_fingerprint.push_str(&format!("{k}={v}\n"));
+                                rendered.insert(k.clone(), from_json(&v));
+                                base_names.insert(k.clone());
+                            }
+                            Err(e) => {
+                                let mut d = match file {
+                                    Some(f) => f.error_at(format!("environment {name}, `{k}`: {}", e.message), &node.referenced),
+                                    None => Diagnostic::new(e.message.clone()),
+                                };
+                                if let Some(h) = e.hint {
+                                    d = d.with_hint(h);
+                                }
+                                errors.push(d);
+                            }
+                        }
+                    }
+                    base = base.with(Arc::new(rendered));
+                }
+            }
+        }
+        let mut env_vars: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (env, vars) in environments {
+            for k in vars.keys() {
+                env_vars.entry(k.clone()).or_default().push(env.clone());
+            }
+        }
+        for k in cli_var_values.keys() {
+            base_names.insert(k.clone());
+        }
+        let cli_vars = Arc::new(cli_var_values.iter().map(|(k, v)| (k.clone(), from_json(v))).collect());
+        let mut default_headers = Vec::new();
+        if let Some(f) = &project.config_file {
+            for (k, node) in &project.config.defaults.headers {
+                let text = match &node.value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                match engine.compile(&text) {
+                    Ok(t) => default_headers.push((k.clone(), t)),
+                    Err(e) => errors.push(f.error_at(e.message, &node.referenced)),
+                }
+            }
+        }
+        let default_timeout = match (&project.config.defaults.timeout, &project.config_file) {
+            (Some(node), Some(f)) => match duration::from_json(&node.value, BareUnit::Seconds) {
+                Ok(d) => d,
+                Err(e) => {
+                    errors.push(f.error_at(e, &node.referenced));
+                    Duration::from_secs(30)
+                }
+            },
+            _ => Duration::from_secs(30),
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let profiles_dir: PathBuf = project.profiles_dir(args.profiles.as_deref());
+        Ok(Session {
+            env_name: args.env.clone(),
+            base,
+            cli_vars,
+            cli_var_values,
+            inputs: Inputs {
+                base_names,
+                env_vars,
+                profiles_dir,
+                profile_override,
+            },
+            default_headers,
+            default_timeout,
+            env_fingerprint,
+            env_map,
+            project,
+        })
+    }
+}
+
+/// `--var k=v` values: integers, decimals, true and false keep their type.
+fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, Value>, Diagnostic> {
+    let mut out = BTreeMap::new();
+    for v in vars {
+        let Some((k, val)) = v.split_once('=') else {
+            return Err(Diagnostic::new(format!("invalid --var `{v}`")).with_hint("write --var NAME=VALUE"));
+        };
+        let k = k.trim();
+        if k.is_empty() || !k.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Err(Diagnostic::new(format!("invalid variable name `{k}` in --var")).with_hint("names are letters, digits and _"));
+        }
+        out.insert(k.to_string(), typed(val));
+    }
+    Ok(out)
+}
+
+fn typed(text: &str) -> Value {
+    match text {
+        "true" => return Value::Bool(true),
+        "false" => return Value::Bool(false),
+        _ => {}
+    }
+    let canonical_int = text.parse::<i64>().ok().filter(|n| n.to_string() == text);
+    if let Some(n) = canonical_int {
+        return Value::from(n);
+    }
+    if text.contains('.')
+        && !text.starts_with('.')
+        && !text.ends_with('.')
+        && let Ok(f) = text.parse::<f64>()
+        && f.is_finite()
+    {
+        return Value::from(f);
+    }
+    Value::String(text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn var_types() {
+        assert_eq!(typed("5"), Value::from(5));
+        assert_eq!(typed("05"), Value::from("05"));
+        assert_eq!(typed("1.5"), Value::from(1.5));
+        assert_eq!(typed("true"), Value::Bool(true));
+        assert_eq!(typed("abc"), Value::from("abc"));
+        assert!(parse_vars(&["novalue".into()]).is_err());
+    }
+}

@@ -1,0 +1,84 @@
+//! A whole run: files in parallel (at most `jobs` at a time), logout at the
+//! end whatever happened, Ctrl-C handled, results streamed to reporters.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::Value;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::exit;
+use crate::plan::FilePlan;
+use crate::report::event::{Event, RunEnd, RunStart};
+use crate::runner::file::{FileStats, run_file};
+use crate::runner::runtime::Runtime;
+
+pub struct RunInput {
+    pub files: Vec<Arc<FilePlan>>,
+    /// Resolved inputs of each file, by position.
+    pub inputs: Vec<HashMap<String, Value>>,
+    pub jobs: usize,
+    pub env: Option<String>,
+}
+
+/// Runs every file and returns the exit code.
+pub async fn execute(rt: Arc<Runtime>, input: RunInput) -> i32 {
+    let started = Instant::now();
+    let requests = input.files.iter().map(|f| f.requests.len()).sum();
+    rt.emit(Event::RunStart(RunStart {
+        files: input.files.len(),
+        requests,
+        env: input.env.clone(),
+        dry_run: rt.flags.dry_run,
+    }));
+    let permits = Arc::new(Semaphore::new(input.jobs.max(1)));
+    let mut tasks = JoinSet::new();
+    for (index, (file, inputs)) in input.files.iter().cloned().zip(input.inputs).enumerate() {
+        let rt = rt.clone();
+        let permits = permits.clone();
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            run_file(rt, index, &file, inputs).await
+        });
+    }
+    let mut total = FileStats::default();
+    let interrupted = tokio::select! {
+        _ = async {
+            while let Some(done) = tasks.join_next().await {
+                if let Ok(s) = done {
+                    total.passed += s.passed;
+                    total.failed += s.failed;
+                    total.skipped += s.skipped;
+                }
+            }
+        } => false,
+        _ = tokio::signal::ctrl_c() => true,
+    };
+    if interrupted {
+        tasks.abort_all();
+        rt.message(crate::report::event::Level::Warning, "interrupted: logging out");
+    }
+    if !rt.flags.dry_run {
+        rt.auth.logout_all(&rt).await;
+    }
+    let code = if interrupted {
+        exit::INTERRUPTED
+    } else if rt.login_failed() {
+        exit::LOGIN_FAILED
+    } else if total.failed > 0 {
+        exit::FAILED
+    } else {
+        exit::OK
+    };
+    rt.emit(Event::RunEnd(RunEnd {
+        files: input.files.len(),
+        passed: total.passed,
+        failed: total.failed,
+        skipped: total.skipped,
+        duration: started.elapsed(),
+        exit_code: code,
+    }));
+    code
+}
