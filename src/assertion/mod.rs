@@ -1,1 +1,2 @@
 //! assertion
+pub mod jsonpath;
