@@ -422,6 +422,40 @@ mod tests {
         assert!(JsonPath::parse("$[?length(value(@..a)) == 1]").is_ok());
     }
 
+    #[test]
+    fn docs_examples_parse() {
+        let doc = include_str!("../../docs/jsonpath.md");
+        let block = doc
+            .split("```jsonpath\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("docs/jsonpath.md has a jsonpath block");
+        let mut count = 0;
+        for line in block.lines().filter(|l| !l.is_empty()) {
+            JsonPath::parse(line).unwrap_or_else(|e| panic!("docs example `{line}`: {e}"));
+            count += 1;
+        }
+        assert!(count > 10);
+    }
+
+    #[test]
+    fn documented_deviation_nested_filters() {
+        let doc = json!([[0, 1, 2], [42], [1], {"tags": ["x"]}, {"tags": ["y"]}]);
+        let select = |p: &str| JsonPath::parse(p).unwrap().select_actual(&doc);
+        // RFC: [[0,1,2],[42]]; the crate tests `@` itself (see docs).
+        assert_eq!(select("$[?@[?@>1]]"), None);
+        assert_eq!(
+            select("$[?@.tags[?@ == 'x']]"),
+            Some(json!({"tags": ["x"]}))
+        );
+        let deep = json!([[5], [[7]], [0]]);
+        let got = JsonPath::parse("$[?@..[?@>1]]")
+            .unwrap()
+            .select_actual(&deep);
+        // RFC: [[5], [[7]]]; `[5]` is missed because the filter meets `@` itself.
+        assert_eq!(got, Some(json!([[7]])));
+    }
+
     // ------------------------------------------------------------------
     // RFC 9535 compliance test suite.
 
