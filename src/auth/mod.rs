@@ -1,1 +1,4 @@
 //! auth
+
+pub mod ledger;
+pub mod totp;
