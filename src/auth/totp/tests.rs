@@ -175,12 +175,22 @@ fn current_code_has_six_digits() {
     assert!(current_code("not base32!").is_err());
 }
 
+/// One `oathtool` comparison: secret, extra oathtool flags, and our
+/// digits, period, algorithm.
+type OathCase<'a> = (
+    &'a str,
+    &'a [&'a str],
+    Option<u32>,
+    Option<u64>,
+    Option<&'a str>,
+);
+
 /// Same answers as `oathtool --totp -b` at a fixed time.
 #[test]
 fn matches_oathtool() {
     let now = "2026-01-01 00:00:00 UTC";
     let unix = 1767225600;
-    let cases: &[(&str, &[&str], Option<u32>, Option<u64>, Option<&str>)] = &[
+    let cases: &[OathCase] = &[
         ("BMYFK6U7YTUQ4M2Y", &[], None, None, None),
         ("BMYFK6U7YTUQ4M2YPWRMP3ARGY", &[], None, None, None),
         ("BMYFK6U7YTUQ4M2YPWRMP3ARGZNYBJOK", &[], None, None, None),
