@@ -83,8 +83,9 @@ impl Redactor {
         self.show_secrets
     }
 
-    /// Registers a value to mask, with its URL-encoded (`+` and `%20` for
-    /// spaces) and JSON-string-escaped forms. Empty strings are ignored;
+    /// Registers a value to mask, with its URL-encoded forms (form encoding
+    /// with `+` or `%20` for spaces, and what a URL parser leaves of a raw
+    /// value in a query or path) and its JSON-string-escaped form. Empty strings are ignored;
     /// short values are still masked (see the module docs).
     pub fn add(&self, value: &str) {
         if value.is_empty() {
@@ -252,11 +253,34 @@ fn derived_forms(value: &str) -> Vec<String> {
         .and_then(|inner| inner.strip_suffix('"'))
         .unwrap_or_default()
         .to_string();
-    let mut forms = vec![value.to_string(), form, percent, json];
+    let mut forms = vec![
+        value.to_string(),
+        form,
+        percent,
+        json,
+        // What `Url::parse` leaves of a value pasted raw into a URL template.
+        percent_encode_some(value, b" \"<>'"),
+        percent_encode_some(value, b" \"<>`{}?"),
+    ];
     forms.retain(|form| !form.is_empty());
     forms.sort();
     forms.dedup();
     forms
+}
+
+/// Percent-encodes controls, non-ASCII bytes and `extra`, as a URL parser
+/// does to a query (`extra` = space `"` `<` `>` `'`) or a path (space `"`
+/// `<` `>` `` ` `` `{` `}` `?`) written without encoding.
+fn percent_encode_some(value: &str, extra: &[u8]) -> String {
+    let mut out = String::with_capacity(value.len());
+    for &byte in value.as_bytes() {
+        if !(0x20..0x7f).contains(&byte) || extra.contains(&byte) {
+            out.push_str(&format!("%{byte:02X}"));
+        } else {
+            out.push(char::from(byte));
+        }
+    }
+    out
 }
 
 /// `Bearer abc` → `Bearer ***`; `None` (mask all) when there is no scheme word.

@@ -35,6 +35,22 @@ fn url_encoded_forms_are_masked() {
 }
 
 #[test]
+fn value_parsed_raw_into_a_url_is_masked() {
+    let redactor = Redactor::new(false);
+    redactor.add("p@ss wörd");
+    for template in ["https://h/x?pw={}", "https://h/{}/x"] {
+        let url = url::Url::parse(&template.replace("{}", "p@ss wörd"))
+            .map(String::from)
+            .unwrap_or_default();
+        assert_eq!(
+            redactor.redact(&url),
+            template.replace("{}", "***"),
+            "{url}"
+        );
+    }
+}
+
+#[test]
 fn json_escaped_form_is_masked() {
     let redactor = Redactor::new(false);
     redactor.add("quote\"back\\slash\nline");
