@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod creds;
+pub mod ledger;
 pub mod manager;
 pub mod totp;
 pub mod totp_provider;
