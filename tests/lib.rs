@@ -1,0 +1,7 @@
+//! One integration binary: every test runs the real `sesame` binary against
+//! a real server on 127.0.0.1.
+
+#[allow(dead_code, unused_imports)]
+mod support;
+
+mod smoke;
