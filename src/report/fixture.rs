@@ -116,7 +116,9 @@ pub fn run() -> Vec<Event> {
         Event::Exchange(Exchange {
             file_index: 0,
             request: "POST https://api.test/v1/oauth\nAuthorization: ***\n\n".into(),
-            response: Some("HTTP/1.1 200 OK\ncontent-type: application/json\n\n{\"token\":\"***\"}".into()),
+            response: Some(
+                "HTTP/1.1 200 OK\ncontent-type: application/json\n\n{\"token\":\"***\"}".into(),
+            ),
         }),
         Event::Request(request(0, 0, "get token", "POST", "/v1/oauth")),
         Event::Message {

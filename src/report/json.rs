@@ -170,9 +170,9 @@ impl Reporter for JsonReporter {
         match event {
             Event::RunStart(start) => {
                 self.started = true;
-                write!(
+                writeln!(
                     self.out,
-                    "{{\"version\":{VERSION},\"env\":{},\"dry_run\":{},\"files\":[\n",
+                    "{{\"version\":{VERSION},\"env\":{},\"dry_run\":{},\"files\":[",
                     serde_json::to_string(&start.env)?,
                     start.dry_run
                 )
@@ -315,6 +315,9 @@ mod tests {
         let doc = render(&fixture::dry_run());
         assert_eq!(doc["dry_run"], true);
         assert_eq!(doc["env"], Value::Null);
-        assert_eq!(doc["files"][1]["requests"][1]["skip_reason"], "when: is false");
+        assert_eq!(
+            doc["files"][1]["requests"][1]["skip_reason"],
+            "when: is false"
+        );
     }
 }

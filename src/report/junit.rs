@@ -111,7 +111,11 @@ fn failure_text(r: &RequestResult) -> String {
         }
     }
     let status = r.status.map_or("no response".into(), |s| s.to_string());
-    let _ = writeln!(text, "{} {} → {status} ({} attempts)", r.method, r.url, r.attempts);
+    let _ = writeln!(
+        text,
+        "{} {} → {status} ({} attempts)",
+        r.method, r.url, r.attempts
+    );
     if let Some(body) = &r.body_excerpt {
         let _ = writeln!(text, "body:\n{}", excerpt(body));
     }
@@ -158,9 +162,9 @@ impl Reporter for JunitReporter {
             self.report.add_test_suite(suite);
         }
         let mut out = BufWriter::new(file);
-        self.report.serialize(&mut out).map_err(|e| {
-            io::Error::other(format!("writing {}: {e}", self.path.display()))
-        })?;
+        self.report
+            .serialize(&mut out)
+            .map_err(|e| io::Error::other(format!("writing {}: {e}", self.path.display())))?;
         out.flush()
     }
 }
@@ -181,9 +185,14 @@ mod tests {
     #[test]
     fn one_suite_per_file_one_case_per_request() {
         let xml = render(&fixture::run());
-        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"), "{xml}");
         assert!(
-            xml.contains(r#"<testsuites name="sesame" tests="5" failures="1" errors="0" time="2.840">"#),
+            xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(
+                r#"<testsuites name="sesame" tests="5" failures="1" errors="0" time="2.840">"#
+            ),
             "{xml}"
         );
         assert_eq!(xml.matches("<testsuite ").count(), 2);
@@ -194,7 +203,7 @@ mod tests {
             r#"<testsuite name="Device inventory" tests="3" disabled="2" errors="0" failures="1" time="1.500" file="requests/devices.yaml" skipped="2">"#
         ), "{xml}");
         assert!(xml.contains(
-            r#"<testcase name="get token" classname="requests/auth.yaml" time="0.123" file="requests/auth.yaml"/>"#
+            r#"<testcase name="get token" classname="requests/auth.yaml" time="0.123" file="requests/auth.yaml">"#
         ), "{xml}");
         assert!(xml.contains(r#"<skipped message="an earlier request failed"/>"#));
         let auth = xml.find("name=\"auth\"").unwrap();
@@ -212,7 +221,10 @@ mod tests {
         assert!(xml.contains("  expected: 200\n  actual:   500\n"));
         assert!(xml.contains("json $.data.total: path selected nothing\n  expected: exists\n"));
         assert!(xml.contains("GET https://api.test/v1/devices?page=1 → 500 (2 attempts)"));
-        assert!(xml.contains("{\"error\": \"&lt;boom&gt; &amp;"), "{xml}");
+        assert!(
+            xml.contains("{&quot;error&quot;: &quot;&lt;boom&gt; &amp; \\&quot;bang"),
+            "{xml}"
+        );
         assert!(!xml.contains("<boom>"));
     }
 
@@ -235,7 +247,12 @@ mod tests {
                     message.as_deref(),
                     Some("status <500> is not \"200\" & not ok")
                 );
-                assert!(description.as_deref().unwrap().contains("<boom> & \\\"bang\\\""));
+                assert!(
+                    description
+                        .as_deref()
+                        .unwrap()
+                        .contains("<boom> & \\\"bang\\\"")
+                );
             }
             other => panic!("expected a failure, got {other:?}"),
         }

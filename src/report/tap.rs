@@ -91,7 +91,10 @@ fn diagnostic(r: &RequestResult) -> String {
             fields(&mut lines, f, "    ");
         }
     }
-    lines.push(format!("request: {}", quote(&format!("{} {}", r.method, r.url))));
+    lines.push(format!(
+        "request: {}",
+        quote(&format!("{} {}", r.method, r.url))
+    ));
     if let Some(status) = r.status {
         lines.push(format!("status: {status}"));
     }

@@ -26,7 +26,12 @@ pub fn file_header(path: &str, name: &str, p: Palette) -> String {
 pub fn request_line(r: &RequestResult, dry_run: bool, frozen: bool, p: Palette) -> String {
     match &r.outcome {
         Outcome::Skipped { reason } => {
-            format!("  {} {}  {}\n", p.skip("-"), r.name, p.skip(&format!("skipped: {reason}")))
+            format!(
+                "  {} {}  {}\n",
+                p.skip("-"),
+                r.name,
+                p.skip(&format!("skipped: {reason}"))
+            )
         }
         Outcome::Passed if dry_run => format!("  {} {}  ({})\n", r.method, r.url, r.name),
         outcome => {
@@ -88,7 +93,12 @@ pub fn message(level: Level, text: &str, p: Palette) -> String {
 /// Everything a reader needs to act on one failed request: where, what was
 /// sent, each expectation that did not hold, and the start of the body.
 pub fn failure_block(r: &RequestResult, p: Palette) -> String {
-    let mut out = format!("{} {} › {}\n", p.fail("✗"), p.bold(&r.file), p.bold(&r.name));
+    let mut out = format!(
+        "{} {} › {}\n",
+        p.fail("✗"),
+        p.bold(&r.file),
+        p.bold(&r.name)
+    );
     let status = match r.status {
         Some(code) => code.to_string(),
         None => "no response".into(),
@@ -131,8 +141,16 @@ pub fn summary(end: &RunEnd, frozen: bool, p: Palette) -> String {
     format!(
         "{} passed, {}, {} ({}) in {}\n",
         end.passed,
-        if end.failed > 0 { p.fail(&failed) } else { failed },
-        if end.skipped > 0 { p.skip(&skipped) } else { skipped },
+        if end.failed > 0 {
+            p.fail(&failed)
+        } else {
+            failed
+        },
+        if end.skipped > 0 {
+            p.skip(&skipped)
+        } else {
+            skipped
+        },
         count(end.files, "file"),
         run_time(end.duration, frozen)
     )

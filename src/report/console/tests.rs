@@ -75,13 +75,14 @@ requests/auth.yaml
 #[test]
 fn streaming_interleaved_files_shows_lines_as_they_come() {
     let out = render(&fixture::interleaved(), plain());
-    let lines: Vec<&str> = out.lines().take(4).collect();
+    let lines: Vec<&str> = out.lines().take(5).collect();
     assert_eq!(
         lines,
         [
             "requests/devices.yaml (Device inventory)",
             "requests/auth.yaml",
             "  ✗ list devices  GET 500  0ms  (2 attempts)",
+            "  - delete device  skipped: an earlier request failed",
             "  ✓ get token  POST 200  0ms",
         ]
     );
@@ -91,8 +92,14 @@ fn streaming_interleaved_files_shows_lines_as_they_come() {
 fn real_times_are_shown_when_not_frozen() {
     let out = render(&fixture::run(), ConsoleOptions::default());
     assert!(out.contains("  ✓ get token  POST 200  123ms\n"), "{out}");
-    assert!(out.contains("  ✗ list devices  GET 500  1.2s  (2 attempts)\n"), "{out}");
-    assert!(out.ends_with("2 passed, 1 failed, 2 skipped (2 files) in 2.84s\n"), "{out}");
+    assert!(
+        out.contains("  ✗ list devices  GET 500  1.2s  (2 attempts)\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("2 passed, 1 failed, 2 skipped (2 files) in 2.84s\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -150,7 +157,10 @@ fn progress_bar_leaves_the_output_unchanged() {
         progress: true,
         ..plain()
     };
-    assert_eq!(render(&fixture::run(), options), render(&fixture::run(), plain()));
+    assert_eq!(
+        render(&fixture::run(), options),
+        render(&fixture::run(), plain())
+    );
 }
 
 #[test]
@@ -191,5 +201,13 @@ fn only_failures_are_kept_and_their_bodies_are_cut() {
     }
     reporter.event(&Event::Request(big)).unwrap();
     assert_eq!(reporter.failed.len(), 2);
-    assert_eq!(reporter.failed[1].body_excerpt.as_deref().unwrap().lines().count(), 10);
+    assert_eq!(
+        reporter.failed[1]
+            .body_excerpt
+            .as_deref()
+            .unwrap()
+            .lines()
+            .count(),
+        10
+    );
 }
