@@ -135,7 +135,7 @@ impl Reporter for ConsoleReporter {
                 self.file_text(f.index, &render::file_header(&f.path, &f.name, p))
             }
             Event::Exchange(x) if self.options.verbose => {
-                self.file_text(x.file_index, &render::exchange(x, p))
+                self.file_text(x.file_index, &render::exchange(x, self.dry_run, p))
             }
             Event::Exchange(_) => Ok(()),
             Event::Request(r) => self.on_request(r),

@@ -59,8 +59,9 @@ pub fn request_line(r: &RequestResult, dry_run: bool, frozen: bool, p: Palette) 
     }
 }
 
-/// A `--verbose` exchange, curl style: `> ` request lines, `< ` response lines.
-pub fn exchange(x: &Exchange, p: Palette) -> String {
+/// A `--verbose` exchange, curl style: `> ` request lines, `< ` response
+/// lines. A dry run sends nothing, so it shows no missing response.
+pub fn exchange(x: &Exchange, dry_run: bool, p: Palette) -> String {
     let mut out = String::new();
     let mut side = |prefix: &str, text: &str| {
         for line in text.lines() {
@@ -76,6 +77,7 @@ pub fn exchange(x: &Exchange, p: Palette) -> String {
     side(">", &x.request);
     match &x.response {
         Some(response) => side("<", response),
+        None if dry_run => {}
         None => side("<", "(no response)"),
     }
     out

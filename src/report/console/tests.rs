@@ -211,3 +211,30 @@ fn only_failures_are_kept_and_their_bodies_are_cut() {
         10
     );
 }
+
+#[test]
+fn verbose_dry_run_shows_the_request_without_a_missing_response() {
+    let mut events = fixture::dry_run();
+    events.insert(
+        2,
+        Event::Exchange(crate::report::event::Exchange {
+            file_index: 0,
+            request: "POST https://api.test/v1/oauth\nAuthorization: <code42>".into(),
+            response: None,
+        }),
+    );
+    let options = ConsoleOptions {
+        verbose: true,
+        ..plain()
+    };
+    let out = render(&events, options);
+    assert!(out.starts_with(
+        "requests/auth.yaml\n    > POST https://api.test/v1/oauth\n    > Authorization: <code42>\n  POST"
+    ), "{out}");
+    assert!(!out.contains("(no response)"));
+    let mut sent = fixture::run();
+    if let Event::Exchange(x) = &mut sent[2] {
+        x.response = None;
+    }
+    assert!(render(&sent, options).contains("    < (no response)\n"));
+}
