@@ -1,0 +1,54 @@
+//! Colours for the console, decided once by the caller (terminal, `NO_COLOR`)
+//! and applied here: with colour off no escape sequence is ever produced.
+
+use console::Style;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Palette {
+    color: bool,
+}
+
+impl Palette {
+    pub fn new(color: bool) -> Self {
+        Palette { color }
+    }
+
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            style.force_styling(true).apply_to(text).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn pass(&self, text: &str) -> String {
+        self.paint(Style::new().green(), text)
+    }
+
+    pub fn fail(&self, text: &str) -> String {
+        self.paint(Style::new().red(), text)
+    }
+
+    pub fn skip(&self, text: &str) -> String {
+        self.paint(Style::new().yellow(), text)
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        self.paint(Style::new().bold(), text)
+    }
+
+    pub fn dim(&self, text: &str) -> String {
+        self.paint(Style::new().dim(), text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_when_asked() {
+        assert_eq!(Palette::new(false).fail("x"), "x");
+        assert_eq!(Palette::new(true).fail("x"), "\u{1b}[31mx\u{1b}[0m");
+    }
+}
