@@ -4,4 +4,5 @@
 #[allow(dead_code, unused_imports)]
 mod support;
 
+mod docs;
 mod smoke;

@@ -46,7 +46,9 @@ impl Output {
 
 /// Prints every diagnostic to stderr and returns the invalid-input exit code.
 pub fn print_diagnostics(out: &Output, diags: &[Diagnostic]) -> i32 {
-    for d in diags {
+    let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
+    sorted.sort_by_key(|d| (d.file.clone(), d.span.as_ref().map(|s| (s.line, s.column))));
+    for d in sorted {
         eprint!("{}", d.render(out.err_color));
     }
     if diags.len() > 1 {

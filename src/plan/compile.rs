@@ -579,7 +579,7 @@ impl Compiler {
                 Err(e) => {
                     let mut d = at.err(format!("invalid matcher: {e}"), &node.referenced);
                     if let Some((_, hint)) = e.split_once("did you mean ") {
-                        d = d.with_hint(format!("did you mean {hint}"));
+                        d = d.with_hint(format!("did you mean {}", hint.trim_end_matches(')')));
                     }
                     self.errors.push(d);
                     None
