@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod curl;
+pub mod demo;
 pub mod output;
 pub mod run_cmd;
 pub mod session;
@@ -35,8 +36,8 @@ where
         Command::Totp(a) => tools::totp(&a, &out),
         Command::Curl(a) => tools::curl(&a, &out),
         Command::Schema(a) => tools::schema(&a, &out),
-        Command::Sandbox(a) => tools::sandbox(&a, &out),
-        Command::Demo(a) => tools::demo(&a, &out),
+        Command::Sandbox(a) => demo::sandbox(&a, &out),
+        Command::Demo(a) => demo::demo(&a, &out),
         Command::Cache(a) => match a.action {
             CacheAction::Clear => match crate::auth::cache::clear() {
                 Ok(Some(dir)) => {

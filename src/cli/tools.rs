@@ -5,8 +5,8 @@ use std::sync::Arc;
 use crate::auth::cache::{CredCache, cache_dir};
 use crate::auth::manager::AuthManager;
 use crate::auth::totp::Ledger;
-use crate::auth::totp_provider::{NoTotp, RunTotp};
-use crate::cli::args::{CurlArgs, DemoArgs, SandboxArgs, SchemaArgs, TokenArgs, TotpArgs};
+use crate::auth::totp_provider::RunTotp;
+use crate::cli::args::{CurlArgs, SchemaArgs, TokenArgs, TotpArgs};
 use crate::cli::output::{Output, print_diagnostics};
 use crate::cli::session::Session;
 use crate::diagnostic::Diagnostic;
@@ -146,17 +146,3 @@ pub fn schema(args: &SchemaArgs, out: &Output) -> i32 {
     }
 }
 
-pub fn sandbox(_args: &SandboxArgs, out: &Output) -> i32 {
-    out.error("the sandbox is not built yet");
-    exit::FAILED
-}
-
-pub fn demo(_args: &DemoArgs, out: &Output) -> i32 {
-    out.error("the demo is not built yet");
-    exit::FAILED
-}
-
-#[allow(dead_code)]
-fn no_totp() -> Arc<NoTotp> {
-    Arc::new(NoTotp)
-}
