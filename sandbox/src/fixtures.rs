@@ -12,7 +12,7 @@
 //! | Code42 | user `alice@example.com` | `alice-password` | basic auth, JWT without 2FA |
 //! | Code42 | user `bob@example.com` | `bob-password` + TOTP [`CODE42_TOTP_SECRET`] | 2FA: `totp-auth` required |
 //! | CrashPlan | user `carol@example.com` | `carol-password` + TOTP [`CRASHPLAN_TOTP_SECRET`] | 2FA: `totp-auth` required |
-//! | Crisisworks | user `api.user`, site `sandbox` | `api-password` | token without MFA |
+//! | Crisisworks | user `api.user`, site `sandbox` (or `training`) | `api-password` | token without MFA |
 //! | Crisisworks | user `api.mfa`, site `sandbox` | `mfa-password` + TOTP [`CRISISWORKS_TOTP_SECRET`] | `mfaCode` required |
 //! | basicapp | `alice@example.com` | `alice-password` | API access |
 //! | basicapp | `bob@example.com` | `bob-password` | no API access: 403 |
@@ -51,6 +51,8 @@ pub const CODE42_ORG_ID: &str = "1";
 
 /// Crisisworks site, sent as `X-Site`.
 pub const CRISISWORKS_SITE: &str = "sandbox";
+/// A second Crisisworks site: tokens from [`CRISISWORKS_SITE`] are refused there.
+pub const CRISISWORKS_OTHER_SITE: &str = "training";
 /// Crisisworks API user without MFA.
 pub const CRISISWORKS_USER: &str = "api.user";
 /// Password of [`CRISISWORKS_USER`].
@@ -118,7 +120,7 @@ Code42 / Incydr / CrashPlan  ({b}/code42)
   TOTP: RFC 6238, SHA1, 6 digits, 30 s, +-1 step, each code accepted once
   (same codes as Google Authenticator and `oathtool --totp -b SECRET`)
 
-Crisisworks  ({b}/crisisworks, header X-Site: {site})
+Crisisworks  ({b}/crisisworks, header X-Site: {site}; site "{site2}" also exists)
   user (no MFA)  {cwu} / {cwp}
   user (MFA)     {cwmu} / {cwmp}  TOTP secret {cwts}  (send mfaCode)
 
@@ -165,6 +167,7 @@ Examples
         cpts = CRASHPLAN_TOTP_SECRET,
         org = CODE42_ORG_ID,
         site = CRISISWORKS_SITE,
+        site2 = CRISISWORKS_OTHER_SITE,
         cwu = CRISISWORKS_USER,
         cwp = CRISISWORKS_PASSWORD,
         cwmu = CRISISWORKS_MFA_USER,

@@ -64,10 +64,16 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// True when the `Content-Type` media type is `expected` (parameters such as
-/// `charset` allowed).
+/// True when there is exactly one `Content-Type` and its media type is
+/// `expected` (parameters such as `charset` allowed).
 pub fn content_type_is(headers: &HeaderMap, expected: &str) -> bool {
-    header_str(headers, header::CONTENT_TYPE.as_str())
+    let mut values = headers.get_all(header::CONTENT_TYPE).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return false;
+    };
+    value
+        .to_str()
+        .ok()
         .and_then(|v| v.split(';').next())
         .is_some_and(|media| media.trim().eq_ignore_ascii_case(expected))
 }

@@ -30,7 +30,8 @@ const AUD: &str = "crisisworks";
 pub const TOKEN_TTL: u64 = 3600;
 /// The seed's message for bad credentials.
 pub const INVALID_CREDENTIALS: &str = "Invalid user, password or mfaCode";
-const SITES: &[&str] = &[fx::CRISISWORKS_SITE];
+/// Known sites; `training` exists so a token can be shown refused on another site.
+const SITES: &[&str] = &[fx::CRISISWORKS_SITE, fx::CRISISWORKS_OTHER_SITE];
 
 struct User {
     username: &'static str,
@@ -153,7 +154,7 @@ async fn auth(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
 }
 
 /// Checks `Authorization` (Bearer or bare token) and `X-Site`; returns the user.
-fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<String, Response> {
+fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(String, String), Response> {
     let site = site(headers)?;
     let token = match http::credentials(headers) {
         Some(Credentials::Bearer(t)) | Some(Credentials::Other(t)) if !t.contains(' ') => t,
@@ -176,7 +177,7 @@ fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<String, Respons
             "Token was not issued for this site",
         ));
     }
-    Ok(claims.sub)
+    Ok((claims.sub, site))
 }
 
 fn display_name(username: &str) -> &'static str {
@@ -189,12 +190,12 @@ fn display_name(username: &str) -> &'static str {
 /// `GET /api/json/ping`.
 async fn ping(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match authenticate(&state, &headers) {
-        Ok(user) => http::json(
+        Ok((user, site)) => http::json(
             StatusCode::OK,
             json!({
                 "status": 200,
                 "message": "pong",
-                "site": fx::CRISISWORKS_SITE,
+                "site": site,
                 "user": { "username": user, "name": display_name(&user) },
             }),
         ),
