@@ -4,7 +4,7 @@
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
 
@@ -21,10 +21,7 @@ pub fn router() -> Router<AppState> {
 
 /// `GET /_sandbox/stats`: the [`crate::Stats`] snapshot as JSON.
 async fn stats(State(state): State<AppState>) -> Response {
-    http::json(
-        StatusCode::OK,
-        serde_json::to_value(state.stats()).expect("stats serialize"),
-    )
+    axum::Json(state.stats()).into_response()
 }
 
 /// `POST /_sandbox/revoke`: every token and session issued so far is refused
