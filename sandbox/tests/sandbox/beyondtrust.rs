@@ -1,0 +1,317 @@
+//! BeyondTrust Password Safe: OAuth token → SignAppIn (Bearer or PS-Auth) →
+//! cookie session → Signout; licence 403; disabled versions 410.
+
+use std::time::Duration;
+
+use sesame_sandbox::fixtures as fx;
+
+use crate::{send, send_text, start};
+
+const API: &str = "/beyondtrust/BeyondTrust/api/public/v3";
+
+fn token_request(client: &reqwest::Client, base: &str, form: &str) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{base}{API}/Auth/Connect/Token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.to_string())
+}
+
+async fn token(client: &reqwest::Client, base: &str, id: &str, secret: &str) -> serde_json::Value {
+    let form = format!("grant_type=client_credentials&client_id={id}&client_secret={secret}");
+    let (status, body) = send(token_request(client, base, &form)).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// SignAppIn; returns status, body and the `name=value` session cookie.
+async fn sign_in(
+    client: &reqwest::Client,
+    base: &str,
+    authorization: &str,
+) -> (u16, serde_json::Value, Option<String>) {
+    let response = client
+        .post(format!("{base}{API}/Auth/SignAppIn"))
+        .header("authorization", authorization)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string());
+    let body = response.json().await.unwrap_or(serde_json::Value::Null);
+    (status, body, cookie)
+}
+
+#[tokio::test]
+async fn oauth_sign_in_session_and_sign_out() {
+    let (sb, client) = start().await;
+    let base = sb.base_url();
+    let tok = token(
+        &client,
+        &base,
+        fx::BEYONDTRUST_CLIENT_ID,
+        fx::BEYONDTRUST_CLIENT_SECRET,
+    )
+    .await;
+    assert_eq!(tok["token_type"], "Bearer");
+    assert_eq!(tok["scope"], "publicapi");
+    assert_eq!(tok["expires_in"], 3600);
+    let access = tok["access_token"].as_str().unwrap();
+
+    let (status, user, cookie) = sign_in(&client, &base, &format!("Bearer {access}")).await;
+    assert_eq!(status, 200, "{user}");
+    for key in ["UserId", "SID", "EmailAddress", "UserName", "Name"] {
+        assert!(user.get(key).is_some(), "user model lacks {key}");
+    }
+    let cookie = cookie.expect("session cookie");
+    assert!(cookie.starts_with("ASP.NET_SessionId="));
+    assert_eq!(sb.stats().active_sessions, 1);
+
+    let (status, accounts) = send(
+        client
+            .get(format!("{base}{API}/ManagedAccounts"))
+            .header("cookie", &cookie),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(!accounts.as_array().unwrap().is_empty());
+    let (status, _) = send(
+        client
+            .get(format!("{base}{API}/ManagedSystems"))
+            .header("cookie", &cookie),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = send(client.get(format!("{base}{API}/ManagedSystems"))).await;
+    assert_eq!(status, 401, "no session cookie");
+    let (status, _) = send(
+        client
+            .get(format!("{base}{API}/ManagedSystems"))
+            .bearer_auth(access),
+    )
+    .await;
+    assert_eq!(
+        status, 401,
+        "the bearer token is for SignAppIn, resources need the session"
+    );
+
+    let (status, _) = send_text(
+        client
+            .post(format!("{base}{API}/Auth/Signout"))
+            .header("cookie", &cookie),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = send(
+        client
+            .get(format!("{base}{API}/ManagedAccounts"))
+            .header("cookie", &cookie),
+    )
+    .await;
+    assert_eq!(status, 401, "signed-out session");
+    let (status, _) = send_text(
+        client
+            .post(format!("{base}{API}/Auth/Signout"))
+            .header("cookie", &cookie),
+    )
+    .await;
+    assert_eq!(status, 401, "session already ended");
+
+    let stats = sb.stats();
+    assert_eq!(stats.signouts, 1);
+    assert_eq!(stats.active_sessions, 0);
+    assert_eq!(
+        (
+            stats.beyondtrust_token_logins,
+            stats.beyondtrust_signins,
+            stats.token_requests
+        ),
+        (1, 1, 2)
+    );
+}
+
+#[tokio::test]
+async fn token_endpoint_is_strict() {
+    let (sb, client) = start().await;
+    let base = sb.base_url();
+    let good = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}",
+        fx::BEYONDTRUST_CLIENT_ID,
+        fx::BEYONDTRUST_CLIENT_SECRET
+    );
+    let url = format!("{base}{API}/Auth/Connect/Token");
+    let json_body = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(good.clone());
+    let (status, body) = send(json_body).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_request")),
+        "wrong content type"
+    );
+    let (status, body) = send(token_request(
+        &client,
+        &base,
+        &good.replace("client_credentials", "password"),
+    ))
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("unsupported_grant_type"))
+    );
+    let (status, body) = send(token_request(
+        &client,
+        &base,
+        &good.replace(fx::BEYONDTRUST_CLIENT_SECRET, "nope"),
+    ))
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_client"))
+    );
+    let (status, _) = send(client.post(&url).body(good.clone())).await;
+    assert_eq!(status, 400, "no content type");
+    let two_types = token_request(&client, &base, &good).header("content-type", "text/plain");
+    let (status, _) = send(two_types).await;
+    assert_eq!(status, 400, "two content types");
+    let (status, _) = send(token_request(
+        &client,
+        &base,
+        &format!("{good}&client_id=x"),
+    ))
+    .await;
+    assert_eq!(status, 400, "duplicate parameter");
+    assert_eq!(sb.stats().token_requests, 0);
+}
+
+#[tokio::test]
+async fn ps_auth_header_form() {
+    let (sb, client) = start().await;
+    let base = sb.base_url();
+    let (status, user, cookie) = sign_in(
+        &client,
+        &base,
+        &format!(
+            "PS-Auth key={}; runas={};",
+            fx::BEYONDTRUST_PS_KEY,
+            fx::BEYONDTRUST_RUNAS
+        ),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(user["UserName"], fx::BEYONDTRUST_RUNAS);
+    let (status, _) = send(
+        client
+            .get(format!("{base}{API}/ManagedSystems"))
+            .header("cookie", cookie.unwrap()),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let with_pwd = |pwd: &str| {
+        format!(
+            "PS-Auth key={}; runas={}; pwd=[{pwd}];",
+            fx::BEYONDTRUST_PS_KEY,
+            fx::BEYONDTRUST_RUNAS
+        )
+    };
+    let (status, _, _) = sign_in(&client, &base, &with_pwd(fx::BEYONDTRUST_RUNAS_PASSWORD)).await;
+    assert_eq!(status, 200);
+    let (status, _, cookie) = sign_in(&client, &base, &with_pwd("wrong")).await;
+    assert_eq!((status, cookie), (401, None));
+    let (status, _, _) = sign_in(
+        &client,
+        &base,
+        &format!("PS-Auth key=unknown; runas={};", fx::BEYONDTRUST_RUNAS),
+    )
+    .await;
+    assert_eq!(status, 401);
+    let (status, _, _) = sign_in(
+        &client,
+        &base,
+        &format!("PS-Auth key={};", fx::BEYONDTRUST_PS_KEY),
+    )
+    .await;
+    assert_eq!(status, 401, "runas is required");
+    let (status, _, _) = sign_in(
+        &client,
+        &base,
+        &format!(
+            "PS-Auth key={}; runas={};",
+            fx::BEYONDTRUST_UNLICENSED_PS_KEY,
+            fx::BEYONDTRUST_RUNAS
+        ),
+    )
+    .await;
+    assert_eq!(status, 403, "licence invalid");
+    assert_eq!(sb.stats().beyondtrust_signins, 2);
+}
+
+#[tokio::test]
+async fn unlicensed_client_gets_403_on_sign_in() {
+    let (sb, client) = start().await;
+    let base = sb.base_url();
+    let tok = token(
+        &client,
+        &base,
+        fx::BEYONDTRUST_UNLICENSED_CLIENT_ID,
+        fx::BEYONDTRUST_UNLICENSED_CLIENT_SECRET,
+    )
+    .await;
+    let (status, _, cookie) = sign_in(
+        &client,
+        &base,
+        &format!("Bearer {}", tok["access_token"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!((status, cookie), (403, None));
+    let (status, _) = send(client.post(format!("{base}{API}/Auth/SignAppIn"))).await;
+    assert_eq!(status, 401, "no Authorization");
+    assert_eq!(sb.stats().active_sessions, 0);
+}
+
+#[tokio::test]
+async fn disabled_api_versions_are_410() {
+    let (sb, client) = start().await;
+    let base = sb.base_url();
+    for path in [
+        "v2/Auth/SignAppIn",
+        "v1/ManagedAccounts",
+        "v2/Auth/Connect/Token",
+    ] {
+        let (status, _) =
+            send_text(client.post(format!("{base}/beyondtrust/BeyondTrust/api/public/{path}")))
+                .await;
+        assert_eq!(status, 410, "{path}");
+    }
+    let (status, _) = send_text(client.get(format!(
+        "{base}/beyondtrust/BeyondTrust/api/public/v2/ManagedSystems"
+    )))
+    .await;
+    assert_eq!(status, 410);
+    let (status, _) = send_text(client.get(format!(
+        "{base}/beyondtrust/BeyondTrust/api/public/v9/ManagedSystems"
+    )))
+    .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn expired_token_cannot_sign_in() {
+    let (sb, client) = start().await;
+    let base = sb.base_url();
+    let tok = token(
+        &client,
+        &base,
+        fx::BEYONDTRUST_SHORT_CLIENT_ID,
+        fx::BEYONDTRUST_SHORT_CLIENT_SECRET,
+    )
+    .await;
+    assert_eq!(tok["expires_in"], 2);
+    let bearer = format!("Bearer {}", tok["access_token"].as_str().unwrap());
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (status, _, cookie) = sign_in(&client, &base, &bearer).await;
+    assert_eq!((status, cookie), (401, None));
+}
