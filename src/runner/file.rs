@@ -286,6 +286,8 @@ async fn run_request(
             && let (Some(p), Some(c)) = (profile, &creds)
             && c.hosts.as_ref().is_none_or(|h| h.contains(&Origin::of(&out.url)))
             && !(c.headers.is_empty() && c.query.is_empty() && c.jar.is_none())
+            && rt.auth.plan(p).is_some_and(|plan| !plan.login.is_empty())
+            && !req.expect.status.as_ref().is_some_and(|(s, _)| s.accepts(401))
         {
             reauthed = true;
             match rt.auth.refresh(rt, p, c.generation).await {
