@@ -104,16 +104,31 @@ impl Diagnostic {
             (Style::new(), Style::new(), Style::new())
         };
         let mut out = String::new();
-        let _ = writeln!(out, "{}: {}", red.apply_to("error"), bold.apply_to(&self.title));
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            red.apply_to("error"),
+            bold.apply_to(&self.title)
+        );
         if let Some(loc) = self.location() {
-            let line_no = self.span.as_ref().map(|s| s.line.to_string()).unwrap_or_default();
+            let line_no = self
+                .span
+                .as_ref()
+                .map(|s| s.line.to_string())
+                .unwrap_or_default();
             let pad = " ".repeat(line_no.len());
             let _ = writeln!(out, "{pad}{} {loc}", blue.apply_to(" -->"));
             if let (Some(span), Some(text)) = (&self.span, &self.source_line) {
                 let col = span.column.saturating_sub(1) as usize;
-                let width = (span.len.max(1) as usize).min(text.chars().count().saturating_sub(col).max(1));
+                let width =
+                    (span.len.max(1) as usize).min(text.chars().count().saturating_sub(col).max(1));
                 let _ = writeln!(out, "{pad} {}", blue.apply_to("|"));
-                let _ = writeln!(out, "{} {} {text}", blue.apply_to(&line_no), blue.apply_to("|"));
+                let _ = writeln!(
+                    out,
+                    "{} {} {text}",
+                    blue.apply_to(&line_no),
+                    blue.apply_to("|")
+                );
                 let _ = writeln!(
                     out,
                     "{pad} {} {}{}",
@@ -142,7 +157,10 @@ pub fn display_path(path: &Path) -> String {
 }
 
 /// The closest candidate to `word`, if it is close enough to be a typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -161,7 +179,11 @@ mod tests {
             "unknown key `metod`",
             Path::new("/nowhere/a.yaml"),
             "requests:\n  - metod: GET\n",
-            Span { line: 2, column: 5, len: 5 },
+            Span {
+                line: 2,
+                column: 5,
+                len: 5,
+            },
         )
         .with_hint("did you mean `method`?");
         let text = d.render(false);

@@ -55,12 +55,30 @@ mod tests {
 
     #[test]
     fn units() {
-        assert_eq!(parse("250ms", BareUnit::Seconds).unwrap(), Duration::from_millis(250));
-        assert_eq!(parse("2s", BareUnit::Millis).unwrap(), Duration::from_secs(2));
-        assert_eq!(parse("5m", BareUnit::Millis).unwrap(), Duration::from_secs(300));
-        assert_eq!(parse("1h", BareUnit::Millis).unwrap(), Duration::from_secs(3600));
-        assert_eq!(parse("1500", BareUnit::Millis).unwrap(), Duration::from_millis(1500));
-        assert_eq!(parse("90", BareUnit::Seconds).unwrap(), Duration::from_secs(90));
+        assert_eq!(
+            parse("250ms", BareUnit::Seconds).unwrap(),
+            Duration::from_millis(250)
+        );
+        assert_eq!(
+            parse("2s", BareUnit::Millis).unwrap(),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            parse("5m", BareUnit::Millis).unwrap(),
+            Duration::from_secs(300)
+        );
+        assert_eq!(
+            parse("1h", BareUnit::Millis).unwrap(),
+            Duration::from_secs(3600)
+        );
+        assert_eq!(
+            parse("1500", BareUnit::Millis).unwrap(),
+            Duration::from_millis(1500)
+        );
+        assert_eq!(
+            parse("90", BareUnit::Seconds).unwrap(),
+            Duration::from_secs(90)
+        );
         assert!(parse("2 weeks", BareUnit::Seconds).is_err());
         assert!(parse("abc", BareUnit::Seconds).is_err());
     }

@@ -25,9 +25,14 @@ fn yaml_blocks(markdown: &str) -> Vec<String> {
 
 #[test]
 fn format_md_request_examples_validate() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/format.md")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/format.md")).unwrap();
     let blocks = yaml_blocks(&text);
-    assert!(blocks.len() >= 6, "expected the format examples, found {}", blocks.len());
+    assert!(
+        blocks.len() >= 6,
+        "expected the format examples, found {}",
+        blocks.len()
+    );
     let mut checked = 0;
     for block in blocks {
         let p = Project::new();
@@ -37,7 +42,10 @@ fn format_md_request_examples_validate() {
         );
         if block.starts_with("# sesame.yaml") {
             p.file("sesame.yaml", &block);
-            p.file("requests/a.yaml", "requests:\n  - url: \"{{ base_url }}/x\"\n");
+            p.file(
+                "requests/a.yaml",
+                "requests:\n  - url: \"{{ base_url }}/x\"\n",
+            );
             let run = p.run(&["validate", "--env", "sandbox"]);
             assert_eq!(run.code, 0, "sesame.yaml example:\n{block}\n{}", run.stderr);
         } else {

@@ -23,7 +23,10 @@ pub fn cache_dir() -> Option<PathBuf> {
 /// Creates `dir` (and parents) with mode 0700.
 pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
 }
 
@@ -41,7 +44,9 @@ pub struct CredCache {
 
 impl CredCache {
     pub fn new(dir: PathBuf) -> CredCache {
-        CredCache { dir: dir.join("credentials") }
+        CredCache {
+            dir: dir.join("credentials"),
+        }
     }
 
     /// The cache key of a profile's login.

@@ -44,15 +44,23 @@ impl Creds {
     pub fn fresh(&self, now: SystemTime) -> bool {
         match self.expires_at {
             None => true,
-            Some(t) => t.duration_since(now).is_ok_and(|left| left > REFRESH_MARGIN),
+            Some(t) => t
+                .duration_since(now)
+                .is_ok_and(|left| left > REFRESH_MARGIN),
         }
     }
 
     /// `secrets` and `auth` for the templates of requests using the profile.
     pub fn request_layer(&self) -> Layer {
         layer([
-            ("secrets", from_json(&serde_json::to_value(&self.secrets).unwrap_or_default())),
-            ("auth", from_json(&serde_json::to_value(&self.captures).unwrap_or_default())),
+            (
+                "secrets",
+                from_json(&serde_json::to_value(&self.secrets).unwrap_or_default()),
+            ),
+            (
+                "auth",
+                from_json(&serde_json::to_value(&self.captures).unwrap_or_default()),
+            ),
         ])
     }
 

@@ -97,7 +97,12 @@ impl AuthManager {
 
     /// Logs in again after a 401, unless another worker already did since
     /// `seen_generation`.
-    pub async fn refresh(&self, rt: &Runtime, name: &str, seen_generation: u64) -> Result<Arc<Creds>, String> {
+    pub async fn refresh(
+        &self,
+        rt: &Runtime,
+        name: &str,
+        seen_generation: u64,
+    ) -> Result<Arc<Creds>, String> {
         let slot = self.slot(name)?;
         let mut state = slot.state.lock().await;
         if let Some(e) = &state.error {
@@ -108,7 +113,10 @@ impl AuthManager {
         {
             return Ok(c.clone());
         }
-        rt.message(Level::Info, format!("profile {name}: credentials refused (401), logging in again"));
+        rt.message(
+            Level::Info,
+            format!("profile {name}: credentials refused (401), logging in again"),
+        );
         self.login(rt, slot, &mut state, false).await
     }
 
@@ -118,7 +126,13 @@ impl AuthManager {
             .ok_or_else(|| format!("unknown profile `{name}`"))
     }
 
-    async fn login(&self, rt: &Runtime, slot: &Slot, state: &mut State, use_cache: bool) -> Result<Arc<Creds>, String> {
+    async fn login(
+        &self,
+        rt: &Runtime,
+        slot: &Slot,
+        state: &mut State,
+        use_cache: bool,
+    ) -> Result<Arc<Creds>, String> {
         let plan = &slot.plan;
         let result = self.login_inner(rt, plan, state, use_cache).await;
         match result {
@@ -135,12 +149,19 @@ impl AuthManager {
         }
     }
 
-    async fn login_inner(&self, rt: &Runtime, plan: &ProfilePlan, state: &mut State, use_cache: bool) -> Result<Arc<Creds>, String> {
+    async fn login_inner(
+        &self,
+        rt: &Runtime,
+        plan: &ProfilePlan,
+        state: &mut State,
+        use_cache: bool,
+    ) -> Result<Arc<Creds>, String> {
         if state.secrets.is_none() {
             state.secrets = Some(self.resolve_secrets(rt, plan)?);
         }
         let secrets = state.secrets.clone().unwrap_or_default();
-        let cacheable = plan.cache && plan.logout.is_empty() && !plan.apply_cookies && !plan.login.is_empty();
+        let cacheable =
+            plan.cache && plan.logout.is_empty() && !plan.apply_cookies && !plan.login.is_empty();
         let key = self.cache_key(plan, &secrets);
         if use_cache
             && cacheable
@@ -153,7 +174,10 @@ impl AuthManager {
             state.generation += 1;
             let scope = profile_scope(rt, &secrets, &cached.captures);
             let hosts = hosts(plan, &scope)?;
-            rt.message(Level::Info, format!("profile {}: credentials from cache", plan.name));
+            rt.message(
+                Level::Info,
+                format!("profile {}: credentials from cache", plan.name),
+            );
             return Ok(Arc::new(Creds {
                 profile: plan.name.clone(),
                 generation: state.generation,
@@ -184,18 +208,28 @@ impl AuthManager {
         let scope = profile_scope(rt, &secrets, &captures);
         let mut headers = Vec::new();
         for (k, t) in &plan.apply_headers {
-            let v = t.render(&scope).map_err(|e| format!("apply header {k}: {e}"))?;
+            let v = t
+                .render(&scope)
+                .map_err(|e| format!("apply header {k}: {e}"))?;
             headers.push((k.clone(), v));
         }
         if let Some(b) = &plan.apply_basic {
-            let user = b.username.render(&scope).map_err(|e| format!("apply basic: {e}"))?;
-            let pass = b.password.render(&scope).map_err(|e| format!("apply basic: {e}"))?;
+            let user = b
+                .username
+                .render(&scope)
+                .map_err(|e| format!("apply basic: {e}"))?;
+            let pass = b
+                .password
+                .render(&scope)
+                .map_err(|e| format!("apply basic: {e}"))?;
             rt.redactor.add_basic_pair(&user, &pass);
             headers.push(("Authorization".into(), exchange::basic_header(&user, &pass)));
         }
         let mut query = Vec::new();
         for (k, t) in &plan.apply_query {
-            let v = t.render(&scope).map_err(|e| format!("apply query {k}: {e}"))?;
+            let v = t
+                .render(&scope)
+                .map_err(|e| format!("apply query {k}: {e}"))?;
             let v = match v {
                 Value::String(s) => s,
                 other => other.to_string(),
@@ -223,17 +257,21 @@ impl AuthManager {
                 ),
             );
         }
-        if cacheable
-            && let (Some(cache), Some(exp)) = (&self.cache, expires_at)
-        {
+        if cacheable && let (Some(cache), Some(exp)) = (&self.cache, expires_at) {
             let stored = CachedCreds {
-                expires_at: exp.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+                expires_at: exp
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0),
                 headers: headers.clone(),
                 query: query.clone(),
                 captures: captures.clone(),
             };
             if let Err(e) = cache.store(&key, &stored) {
-                rt.message(Level::Warning, format!("could not write the credential cache: {e}"));
+                rt.message(
+                    Level::Warning,
+                    format!("could not write the credential cache: {e}"),
+                );
             }
         }
         Ok(Arc::new(Creds {
@@ -250,7 +288,11 @@ impl AuthManager {
         }))
     }
 
-    fn resolve_secrets(&self, rt: &Runtime, plan: &ProfilePlan) -> Result<HashMap<String, String>, String> {
+    fn resolve_secrets(
+        &self,
+        rt: &Runtime,
+        plan: &ProfilePlan,
+    ) -> Result<HashMap<String, String>, String> {
         let base_dir = plan.source.path.parent().unwrap_or(Path::new("."));
         let env = self.env.clone();
         let lookup = move |k: &str| env.get(k).cloned();
@@ -295,25 +337,43 @@ impl AuthManager {
             for step in &slot.plan.logout {
                 let c = creds.credentials();
                 if let Err(e) = run_step(rt, step, &scope, &jar, Some(&c)).await {
-                    rt.message(Level::Warning, format!("profile {}: logout step `{}` failed: {e}", slot.plan.name, step.name));
+                    rt.message(
+                        Level::Warning,
+                        format!(
+                            "profile {}: logout step `{}` failed: {e}",
+                            slot.plan.name, step.name
+                        ),
+                    );
                     ok = false;
                     break;
                 }
             }
             if ok {
-                rt.message(Level::Info, format!("profile {}: logged out", slot.plan.name));
+                rt.message(
+                    Level::Info,
+                    format!("profile {}: logged out", slot.plan.name),
+                );
             }
         }
     }
 }
 
 /// Templates of a profile see `env`, the environment, `--var`, its secrets and its captures.
-fn profile_scope(rt: &Runtime, secrets: &HashMap<String, String>, captures: &HashMap<String, Value>) -> Scope {
+fn profile_scope(
+    rt: &Runtime,
+    secrets: &HashMap<String, String>,
+    captures: &HashMap<String, Value>,
+) -> Scope {
     let secrets_value = from_json(&serde_json::to_value(secrets).unwrap_or_default());
     rt.base
         .with(rt.cli_vars.clone())
         .with(layer([("secrets", secrets_value)]))
-        .with(Arc::new(captures.iter().map(|(k, v)| (k.clone(), from_json(v))).collect()))
+        .with(Arc::new(
+            captures
+                .iter()
+                .map(|(k, v)| (k.clone(), from_json(v)))
+                .collect(),
+        ))
 }
 
 fn register_value(rt: &Runtime, v: &Value) {
@@ -335,7 +395,8 @@ fn expiry(
 ) -> Result<Option<SystemTime>, String> {
     if let Some(t) = &plan.expires_in {
         let text = t.render(scope).map_err(|e| format!("expires_in: {e}"))?;
-        let d = duration::parse(&text, BareUnit::Seconds).map_err(|e| format!("expires_in: {e}"))?;
+        let d =
+            duration::parse(&text, BareUnit::Seconds).map_err(|e| format!("expires_in: {e}"))?;
         return Ok(Some(login_time + d));
     }
     if let Some(ttl) = plan.ttl {
@@ -387,7 +448,9 @@ async fn run_step(
         if attempt > 0 {
             tokio::time::sleep(exchange::retry_delay(step)).await;
         }
-        let inc = exchange::send(rt, &out, creds, jar).await.map_err(|f| f.message)?;
+        let inc = exchange::send(rt, &out, creds, jar)
+            .await
+            .map_err(|f| f.message)?;
         if rt.flags.verbose {
             let (request, response) = exchange::exchange_text(rt, &out, Some(&inc));
             rt.emit(Event::Exchange(Exchange {

@@ -2,8 +2,8 @@
 //! the same secret (this run or a recent one), the wait announced, and the
 //! code masked like the secret itself.
 
-use std::sync::{Arc, Mutex};
 use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use crate::auth::totp::{Ledger, TotpSpec};
@@ -42,8 +42,15 @@ impl RunTotp {
 }
 
 impl TotpProvider for RunTotp {
-    fn code(&self, secret: &str, digits: Option<u32>, period: Option<u64>, algorithm: Option<&str>) -> Result<String, String> {
-        let spec = TotpSpec::parse(secret, digits, period, algorithm).map_err(|e| format!("totp(): {e}"))?;
+    fn code(
+        &self,
+        secret: &str,
+        digits: Option<u32>,
+        period: Option<u64>,
+        algorithm: Option<&str>,
+    ) -> Result<String, String> {
+        let spec = TotpSpec::parse(secret, digits, period, algorithm)
+            .map_err(|e| format!("totp(): {e}"))?;
         let claim = self.ledger.claim(&spec, SystemTime::now());
         self.redactor.add(&claim.code);
         if !claim.wait.is_zero() {
@@ -73,7 +80,13 @@ impl TotpProvider for RunTotp {
 pub struct NoTotp;
 
 impl TotpProvider for NoTotp {
-    fn code(&self, secret: &str, digits: Option<u32>, period: Option<u64>, algorithm: Option<&str>) -> Result<String, String> {
+    fn code(
+        &self,
+        secret: &str,
+        digits: Option<u32>,
+        period: Option<u64>,
+        algorithm: Option<&str>,
+    ) -> Result<String, String> {
         TotpSpec::parse(secret, digits, period, algorithm).map_err(|e| format!("totp(): {e}"))?;
         Ok("<totp>".into())
     }

@@ -32,7 +32,10 @@ pub fn print(args: &CurlArgs, out: &Output) -> i32 {
     };
     let mut placeholders: HashMap<String, minijinja::Value> = HashMap::new();
     for input in &file.inputs {
-        placeholders.insert(input.name.clone(), minijinja::Value::from(format!("<input {}>", input.name)));
+        placeholders.insert(
+            input.name.clone(),
+            minijinja::Value::from(format!("<input {}>", input.name)),
+        );
     }
     let mut printed = 0;
     for req in &file.requests {
@@ -46,17 +49,32 @@ pub fn print(args: &CurlArgs, out: &Output) -> i32 {
             let secrets: serde_json::Map<String, serde_json::Value> = p
                 .secrets
                 .iter()
-                .map(|(n, _)| (n.clone(), serde_json::Value::String(format!("<secret {n}>"))))
+                .map(|(n, _)| {
+                    (
+                        n.clone(),
+                        serde_json::Value::String(format!("<secret {n}>")),
+                    )
+                })
                 .collect();
             let auth: serde_json::Map<String, serde_json::Value> = p
                 .capture_names()
                 .into_iter()
-                .map(|n| (n.clone(), serde_json::Value::String(format!("$(sesame token {})", p.name))))
+                .map(|n| {
+                    (
+                        n.clone(),
+                        serde_json::Value::String(format!("$(sesame token {})", p.name)),
+                    )
+                })
                 .collect();
-            scope_map.insert("secrets".into(), from_json(&serde_json::Value::Object(secrets)));
+            scope_map.insert(
+                "secrets".into(),
+                from_json(&serde_json::Value::Object(secrets)),
+            );
             scope_map.insert("auth".into(), from_json(&serde_json::Value::Object(auth)));
         }
-        let scope = base.with(Arc::new(scope_map)).with(session.cli_vars.clone());
+        let scope = base
+            .with(Arc::new(scope_map))
+            .with(session.cli_vars.clone());
         let selected = args.request.as_deref().is_none_or(|n| n == req.name);
         if selected {
             match render_curl(req, &scope, profile.as_deref(), &session, &redactor) {
@@ -71,11 +89,18 @@ pub fn print(args: &CurlArgs, out: &Output) -> i32 {
             }
         }
         for c in &req.captures {
-            placeholders.insert(c.name.clone(), minijinja::Value::from(format!("$CAPTURE_{}", c.name.to_uppercase())));
+            placeholders.insert(
+                c.name.clone(),
+                minijinja::Value::from(format!("$CAPTURE_{}", c.name.to_uppercase())),
+            );
         }
     }
     if printed == 0 {
-        out.error(&format!("no request named `{}` in {}", args.request.as_deref().unwrap_or(""), file.display));
+        out.error(&format!(
+            "no request named `{}` in {}",
+            args.request.as_deref().unwrap_or(""),
+            file.display
+        ));
         return exit::INVALID;
     }
     exit::OK
@@ -88,15 +113,19 @@ fn render_curl(
     session: &Session,
     redactor: &Redactor,
 ) -> Result<String, String> {
-    let mut url = url::Url::parse(req.url.render(scope).map_err(|e| e.message)?.trim()).map_err(|e| e.to_string())?;
+    let mut url = url::Url::parse(req.url.render(scope).map_err(|e| e.message)?.trim())
+        .map_err(|e| e.to_string())?;
     if !req.query.is_empty() {
         let mut pairs = Vec::new();
         for (k, v) in &req.query {
             let v = v.render(scope).map_err(|e| e.message)?;
-            pairs.push((k.clone(), match v {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            }));
+            pairs.push((
+                k.clone(),
+                match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                },
+            ));
         }
         let mut q = url.query_pairs_mut();
         for (k, v) in pairs {
@@ -120,26 +149,50 @@ fn render_curl(
     parts.push(shell_with_token(&url_text, token_cmd.as_deref()));
     for (k, t) in session.default_headers.iter().chain(&req.headers) {
         let v = t.render(scope).map_err(|e| e.message)?;
-        parts.push(format!("-H {}", quote(&format!("{k}: {}", redactor.header_value(k, &v)))));
+        parts.push(format!(
+            "-H {}",
+            quote(&format!("{k}: {}", redactor.header_value(k, &v)))
+        ));
     }
     if let Some(b) = &req.basic {
         let u = b.username.render(scope).map_err(|e| e.message)?;
-        parts.push(format!("-u {}", quote(&format!("{}:{}", redactor.redact(&u), crate::secret::redact::MASK))));
+        parts.push(format!(
+            "-u {}",
+            quote(&format!(
+                "{}:{}",
+                redactor.redact(&u),
+                crate::secret::redact::MASK
+            ))
+        ));
     }
     if let (Some(p), Some(cmd)) = (profile, &token_cmd) {
         if let Some((k, _)) = p.apply_headers.first() {
             let value = p.apply_headers[0].1.source();
-            let scheme = value.split_whitespace().next().filter(|w| value.trim_start().len() > w.len() && !w.contains("{{")).map(|w| format!("{w} ")).unwrap_or_default();
+            let scheme = value
+                .split_whitespace()
+                .next()
+                .filter(|w| value.trim_start().len() > w.len() && !w.contains("{{"))
+                .map(|w| format!("{w} "))
+                .unwrap_or_default();
             parts.push(format!("-H \"{}: {scheme}{cmd}\"", k));
         }
         for (k, t) in p.apply_headers.iter().skip(1) {
             match t.render(scope) {
-                Ok(v) => parts.push(format!("-H {}", quote(&format!("{k}: {}", redactor.header_value(k, &v))))),
-                Err(_) => parts.push(format!("-H {}", quote(&format!("{k}: <from profile {}>", p.name)))),
+                Ok(v) => parts.push(format!(
+                    "-H {}",
+                    quote(&format!("{k}: {}", redactor.header_value(k, &v)))
+                )),
+                Err(_) => parts.push(format!(
+                    "-H {}",
+                    quote(&format!("{k}: <from profile {}>", p.name))
+                )),
             }
         }
         if p.apply_cookies {
-            parts.push(format!("# profile {} uses a cookie session: log in with its steps first", p.name));
+            parts.push(format!(
+                "# profile {} uses a cookie session: log in with its steps first",
+                p.name
+            ));
         }
     }
     match &req.body {
@@ -147,7 +200,10 @@ fn render_curl(
         crate::plan::BodyPlan::Json(v) => {
             let v = v.render(scope).map_err(|e| e.message)?;
             parts.push(format!("-H {}", quote("Content-Type: application/json")));
-            parts.push(format!("--data-raw {}", quote(&redactor.redact(&v.to_string()))));
+            parts.push(format!(
+                "--data-raw {}",
+                quote(&redactor.redact(&v.to_string()))
+            ));
         }
         crate::plan::BodyPlan::Form(fields) => {
             for (k, v) in fields {
@@ -156,7 +212,10 @@ fn render_curl(
                     serde_json::Value::String(s) => s,
                     other => other.to_string(),
                 };
-                parts.push(format!("--data-urlencode {}", quote(&format!("{k}={}", redactor.redact(&text)))));
+                parts.push(format!(
+                    "--data-urlencode {}",
+                    quote(&format!("{k}={}", redactor.redact(&text)))
+                ));
             }
         }
         crate::plan::BodyPlan::Raw(t) => {

@@ -12,23 +12,74 @@ use crate::exit;
 pub const EXAMPLE_FILES: &[(&str, &str)] = &[
     ("sesame.yaml", include_str!("../../sesame.yaml")),
     (".env", include_str!("../../.env")),
-    ("profiles/basicapp.yaml", include_str!("../../profiles/basicapp.yaml")),
-    ("profiles/beyondtrust-psauth.yaml", include_str!("../../profiles/beyondtrust-psauth.yaml")),
-    ("profiles/beyondtrust.yaml", include_str!("../../profiles/beyondtrust.yaml")),
-    ("profiles/code42-api-client.yaml", include_str!("../../profiles/code42-api-client.yaml")),
-    ("profiles/code42-basic.yaml", include_str!("../../profiles/code42-basic.yaml")),
-    ("profiles/code42-jwt-totp.yaml", include_str!("../../profiles/code42-jwt-totp.yaml")),
-    ("profiles/crashplan-totp.yaml", include_str!("../../profiles/crashplan-totp.yaml")),
-    ("profiles/crisisworks.yaml", include_str!("../../profiles/crisisworks.yaml")),
-    ("requests/01-code42-api-client.yaml", include_str!("../../requests/01-code42-api-client.yaml")),
-    ("requests/02-code42-basic.yaml", include_str!("../../requests/02-code42-basic.yaml")),
-    ("requests/03-code42-jwt-totp.yaml", include_str!("../../requests/03-code42-jwt-totp.yaml")),
-    ("requests/04-crashplan-totp.yaml", include_str!("../../requests/04-crashplan-totp.yaml")),
-    ("requests/05-crisisworks.yaml", include_str!("../../requests/05-crisisworks.yaml")),
-    ("requests/06-basicapp.yaml", include_str!("../../requests/06-basicapp.yaml")),
-    ("requests/07-beyondtrust.yaml", include_str!("../../requests/07-beyondtrust.yaml")),
-    ("requests/08-beyondtrust-psauth.yaml", include_str!("../../requests/08-beyondtrust-psauth.yaml")),
-    ("requests/90-onboarding.yaml", include_str!("../../requests/90-onboarding.yaml")),
+    (
+        "profiles/basicapp.yaml",
+        include_str!("../../profiles/basicapp.yaml"),
+    ),
+    (
+        "profiles/beyondtrust-psauth.yaml",
+        include_str!("../../profiles/beyondtrust-psauth.yaml"),
+    ),
+    (
+        "profiles/beyondtrust.yaml",
+        include_str!("../../profiles/beyondtrust.yaml"),
+    ),
+    (
+        "profiles/code42-api-client.yaml",
+        include_str!("../../profiles/code42-api-client.yaml"),
+    ),
+    (
+        "profiles/code42-basic.yaml",
+        include_str!("../../profiles/code42-basic.yaml"),
+    ),
+    (
+        "profiles/code42-jwt-totp.yaml",
+        include_str!("../../profiles/code42-jwt-totp.yaml"),
+    ),
+    (
+        "profiles/crashplan-totp.yaml",
+        include_str!("../../profiles/crashplan-totp.yaml"),
+    ),
+    (
+        "profiles/crisisworks.yaml",
+        include_str!("../../profiles/crisisworks.yaml"),
+    ),
+    (
+        "requests/01-code42-api-client.yaml",
+        include_str!("../../requests/01-code42-api-client.yaml"),
+    ),
+    (
+        "requests/02-code42-basic.yaml",
+        include_str!("../../requests/02-code42-basic.yaml"),
+    ),
+    (
+        "requests/03-code42-jwt-totp.yaml",
+        include_str!("../../requests/03-code42-jwt-totp.yaml"),
+    ),
+    (
+        "requests/04-crashplan-totp.yaml",
+        include_str!("../../requests/04-crashplan-totp.yaml"),
+    ),
+    (
+        "requests/05-crisisworks.yaml",
+        include_str!("../../requests/05-crisisworks.yaml"),
+    ),
+    (
+        "requests/06-basicapp.yaml",
+        include_str!("../../requests/06-basicapp.yaml"),
+    ),
+    (
+        "requests/07-beyondtrust.yaml",
+        include_str!("../../requests/07-beyondtrust.yaml"),
+    ),
+    (
+        "requests/08-beyondtrust-psauth.yaml",
+        include_str!("../../requests/08-beyondtrust-psauth.yaml"),
+    ),
+    (
+        "requests/90-onboarding.yaml",
+        include_str!("../../requests/90-onboarding.yaml"),
+    ),
 ];
 
 /// The port the committed `sesame.yaml` points at.
@@ -40,7 +91,10 @@ pub fn sandbox(args: &SandboxArgs, out: &Output) -> i32 {
         print!("{}", sesame_sandbox::fixtures_text(&base));
         return exit::OK;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             out.error(&format!("cannot start the async runtime: {e}"));
@@ -88,7 +142,11 @@ pub fn write_example(dir: &Path, addr: &str) -> std::io::Result<()> {
 }
 
 pub fn demo(args: &DemoArgs, out: &Output) -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             out.error(&format!("cannot start the async runtime: {e}"));
@@ -118,7 +176,10 @@ pub fn demo(args: &DemoArgs, out: &Output) -> i32 {
         },
     };
     if let Err(e) = write_example(&dir, &addr) {
-        out.error(&format!("cannot write the example project to {}: {e}", dir.display()));
+        out.error(&format!(
+            "cannot write the example project to {}: {e}",
+            dir.display()
+        ));
         return exit::FAILED;
     }
     if let Err(e) = std::env::set_current_dir(&dir) {
@@ -142,7 +203,10 @@ pub fn demo(args: &DemoArgs, out: &Output) -> i32 {
     );
     runtime.block_on(sandbox.shutdown());
     if args.keep.is_some() {
-        eprintln!("the example project is in {}; run it again with `sesame sandbox` and `sesame run --env sandbox` there", dir.display());
+        eprintln!(
+            "the example project is in {}; run it again with `sesame sandbox` and `sesame run --env sandbox` there",
+            dir.display()
+        );
     }
     code
 }

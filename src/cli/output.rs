@@ -34,12 +34,20 @@ impl Output {
     }
 
     pub fn warn(&self, text: &str) {
-        let label = if self.err_color { console::style("warning").yellow().bold().to_string() } else { "warning".into() };
+        let label = if self.err_color {
+            console::style("warning").yellow().bold().to_string()
+        } else {
+            "warning".into()
+        };
         eprintln!("{label}: {text}");
     }
 
     pub fn error(&self, text: &str) {
-        let label = if self.err_color { console::style("error").red().bold().to_string() } else { "error".into() };
+        let label = if self.err_color {
+            console::style("error").red().bold().to_string()
+        } else {
+            "error".into()
+        };
         eprintln!("{label}: {text}");
     }
 }

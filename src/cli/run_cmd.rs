@@ -27,7 +27,12 @@ use crate::source::project::discover_files;
 use crate::template::{Engine, Scope, TotpProvider};
 
 /// Compiles the files at `paths` (default `requests/`) and the profiles they use.
-pub fn compile(session: &Session, engine: Engine, paths: &[std::path::PathBuf], all_profiles: bool) -> Result<Plan, Vec<Diagnostic>> {
+pub fn compile(
+    session: &Session,
+    engine: Engine,
+    paths: &[std::path::PathBuf],
+    all_profiles: bool,
+) -> Result<Plan, Vec<Diagnostic>> {
     let paths = if paths.is_empty() {
         vec![session.project.root.join("requests")]
     } else {
@@ -76,7 +81,11 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     let redactor = Arc::new(Redactor::new(args.show_secrets));
     let cache = (!args.no_cache).then(cache_dir).flatten();
     let totp = Arc::new(RunTotp::new(Ledger::new(cache.clone()), redactor.clone()));
-    let provider: Arc<dyn TotpProvider> = if args.dry_run { Arc::new(NoTotp) } else { totp.clone() };
+    let provider: Arc<dyn TotpProvider> = if args.dry_run {
+        Arc::new(NoTotp)
+    } else {
+        totp.clone()
+    };
     let engine = Engine::new(provider);
     let session = match Session::new(&args.scope, args.profile.clone(), engine) {
         Ok(s) => s,
@@ -86,12 +95,24 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     for r in &args.report {
         match r.parse::<ReportSpec>() {
             Ok(spec) => reports.push(spec),
-            Err(e) => return print_diagnostics(out, &[Diagnostic::new(e).with_hint("write --report junit:PATH, json:PATH or tap:PATH")]),
+            Err(e) => {
+                return print_diagnostics(
+                    out,
+                    &[Diagnostic::new(e)
+                        .with_hint("write --report junit:PATH, json:PATH or tap:PATH")],
+                );
+            }
         }
     }
     let shard = match args.shard.as_deref().map(parse_shard).transpose() {
         Ok(s) => s,
-        Err(e) => return print_diagnostics(out, &[Diagnostic::new(e).with_hint("write --shard K/N with 1 <= K <= N, e.g. --shard 2/4")]),
+        Err(e) => {
+            return print_diagnostics(
+                out,
+                &[Diagnostic::new(e)
+                    .with_hint("write --shard K/N with 1 <= K <= N, e.g. --shard 2/4")],
+            );
+        }
     };
     if args.jobs == Some(0) {
         return print_diagnostics(out, &[Diagnostic::new("--jobs must be at least 1")]);
@@ -107,7 +128,11 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         Err(d) => return print_diagnostics(out, &d),
     };
     let mut writers: Vec<Box<dyn Reporter>> = Vec::new();
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
     let requests: usize = files.iter().map(|f| f.requests.len()).sum();
     writers.push(Box::new(ConsoleReporter::new(
         Box::new(std::io::stdout()),
@@ -122,7 +147,12 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     for spec in &reports {
         match crate::report::open(spec) {
             Ok(w) => writers.push(w),
-            Err(e) => return print_diagnostics(out, &[Diagnostic::new(format!("cannot open report file: {e}"))]),
+            Err(e) => {
+                return print_diagnostics(
+                    out,
+                    &[Diagnostic::new(format!("cannot open report file: {e}"))],
+                );
+            }
         }
     }
     if args.insecure {
@@ -130,7 +160,14 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     }
     let client = match crate::http::client(args.insecure) {
         Ok(c) => c,
-        Err(e) => return print_diagnostics(out, &[Diagnostic::new(format!("cannot build the HTTP client: {e}"))]),
+        Err(e) => {
+            return print_diagnostics(
+                out,
+                &[Diagnostic::new(format!(
+                    "cannot build the HTTP client: {e}"
+                ))],
+            );
+        }
     };
     let (tx, rx) = std::sync::mpsc::channel::<Event>();
     totp.set_events(tx.clone());
@@ -171,9 +208,19 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         },
         tx,
     ));
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
-        Err(e) => return print_diagnostics(out, &[Diagnostic::new(format!("cannot start the async runtime: {e}"))]),
+        Err(e) => {
+            return print_diagnostics(
+                out,
+                &[Diagnostic::new(format!(
+                    "cannot start the async runtime: {e}"
+                ))],
+            );
+        }
     };
     let code = runtime.block_on(execute(
         rt.clone(),
@@ -198,9 +245,17 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
-    let (k, n) = s.split_once('/').ok_or_else(|| format!("invalid --shard `{s}`"))?;
-    let k: usize = k.trim().parse().map_err(|_| format!("invalid --shard `{s}`"))?;
-    let n: usize = n.trim().parse().map_err(|_| format!("invalid --shard `{s}`"))?;
+    let (k, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("invalid --shard `{s}`"))?;
+    let k: usize = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("invalid --shard `{s}`"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("invalid --shard `{s}`"))?;
     if n == 0 || k == 0 || k > n {
         return Err(format!("invalid --shard `{s}`"));
     }
@@ -238,7 +293,11 @@ fn select(files: Vec<FilePlan>, args: &RunArgs, shard: Option<(usize, usize)>) -
 
 /// Inputs of each file: `--var`, else the default, else asked in a terminal;
 /// every input that none of these gives is listed in one error.
-fn resolve_inputs(files: &[FilePlan], session: &Session, interactive: bool) -> Result<Vec<HashMap<String, Value>>, Vec<Diagnostic>> {
+fn resolve_inputs(
+    files: &[FilePlan],
+    session: &Session,
+    interactive: bool,
+) -> Result<Vec<HashMap<String, Value>>, Vec<Diagnostic>> {
     let mut all = Vec::new();
     let mut missing = Vec::new();
     let scope: Scope = session.base.with(session.cli_vars.clone());
@@ -256,7 +315,10 @@ fn resolve_inputs(files: &[FilePlan], session: &Session, interactive: bool) -> R
                         continue;
                     }
                     Err(e) => {
-                        missing.push(Diagnostic::in_file(format!("input `{}`: default: {}", input.name, e.message), &f.source.path));
+                        missing.push(Diagnostic::in_file(
+                            format!("input `{}`: default: {}", input.name, e.message),
+                            &f.source.path,
+                        ));
                         continue;
                     }
                 }
@@ -270,17 +332,34 @@ fn resolve_inputs(files: &[FilePlan], session: &Session, interactive: bool) -> R
                         values.insert(input.name.clone(), Value::String(line.trim().to_string()));
                         continue;
                     }
-                    Err(e) => missing.push(Diagnostic::new(format!("could not read input `{}`: {e}", input.name))),
+                    Err(e) => missing.push(Diagnostic::new(format!(
+                        "could not read input `{}`: {e}",
+                        input.name
+                    ))),
                 }
             } else {
-                let about = input.description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+                let about = input
+                    .description
+                    .as_deref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
                 missing.push(
-                    Diagnostic::in_file(format!("missing input `{}`{about}", input.name), &f.source.path)
-                        .with_hint(format!("pass --var {}=VALUE, or run in a terminal to be asked", input.name)),
+                    Diagnostic::in_file(
+                        format!("missing input `{}`{about}", input.name),
+                        &f.source.path,
+                    )
+                    .with_hint(format!(
+                        "pass --var {}=VALUE, or run in a terminal to be asked",
+                        input.name
+                    )),
                 );
             }
         }
         all.push(values);
     }
-    if missing.is_empty() { Ok(all) } else { Err(missing) }
+    if missing.is_empty() {
+        Ok(all)
+    } else {
+        Err(missing)
+    }
 }

@@ -31,8 +31,16 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(args: &ScopeArgs, profile_override: Option<String>, engine: Engine) -> Result<Session, Vec<Diagnostic>> {
-        let cwd = std::env::current_dir().map_err(|e| vec![Diagnostic::new(format!("cannot read the current folder: {e}"))])?;
+    pub fn new(
+        args: &ScopeArgs,
+        profile_override: Option<String>,
+        engine: Engine,
+    ) -> Result<Session, Vec<Diagnostic>> {
+        let cwd = std::env::current_dir().map_err(|e| {
+            vec![Diagnostic::new(format!(
+                "cannot read the current folder: {e}"
+            ))]
+        })?;
         let project = Project::discover(&cwd).map_err(|d| vec![d])?;
         let mut errors = Vec::new();
         let cli_var_values = parse_vars(&args.vars).map_err(|d| vec![d])?;
@@ -49,17 +57,24 @@ impl Session {
                     let names: Vec<&str> = environments.keys().map(String::as_str).collect();
                     let hint = match did_you_mean(name, names.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None if names.is_empty() => "sesame.yaml defines no environments".to_string(),
+                        None if names.is_empty() => {
+                            "sesame.yaml defines no environments".to_string()
+                        }
                         None => format!("environments: {}", names.join(", ")),
                     };
                     let d = match &project.config_file {
-                        Some(f) => Diagnostic::in_file(format!("unknown environment `{name}`"), &f.path),
-                        None => Diagnostic::new(format!("unknown environment `{name}`: there is no sesame.yaml")),
+                        Some(f) => {
+                            Diagnostic::in_file(format!("unknown environment `{name}`"), &f.path)
+                        }
+                        None => Diagnostic::new(format!(
+                            "unknown environment `{name}`: there is no sesame.yaml"
+                        )),
                     };
                     errors.push(d.with_hint(hint));
                 }
                 Some(vars) => {
-                    let mut rendered: std::collections::HashMap<String, minijinja::Value> = Default::default();
+                    let mut rendered: std::collections::HashMap<String, minijinja::Value> =
+                        Default::default();
                     for (k, node) in vars {
                         let scope = base.with(Arc::new(rendered.clone()));
                         let file = project.config_file.as_ref();
@@ -74,7 +89,10 @@ impl Session {
                             }
                             Err(e) => {
                                 let mut d = match file {
-                                    Some(f) => f.error_at(format!("environment {name}, `{k}`: {}", e.message), &node.referenced),
+                                    Some(f) => f.error_at(
+                                        format!("environment {name}, `{k}`: {}", e.message),
+                                        &node.referenced,
+                                    ),
                                     None => Diagnostic::new(e.message.clone()),
                                 };
                                 if let Some(h) = e.hint {
@@ -97,7 +115,12 @@ impl Session {
         for k in cli_var_values.keys() {
             base_names.insert(k.clone());
         }
-        let cli_vars = Arc::new(cli_var_values.iter().map(|(k, v)| (k.clone(), from_json(v))).collect());
+        let cli_vars = Arc::new(
+            cli_var_values
+                .iter()
+                .map(|(k, v)| (k.clone(), from_json(v)))
+                .collect(),
+        );
         let mut default_headers = Vec::new();
         if let Some(f) = &project.config_file {
             for (k, node) in &project.config.defaults.headers {
@@ -150,11 +173,16 @@ fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, Value>, Diagnostic> {
     let mut out = BTreeMap::new();
     for v in vars {
         let Some((k, val)) = v.split_once('=') else {
-            return Err(Diagnostic::new(format!("invalid --var `{v}`")).with_hint("write --var NAME=VALUE"));
+            return Err(
+                Diagnostic::new(format!("invalid --var `{v}`")).with_hint("write --var NAME=VALUE")
+            );
         };
         let k = k.trim();
         if k.is_empty() || !k.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            return Err(Diagnostic::new(format!("invalid variable name `{k}` in --var")).with_hint("names are letters, digits and _"));
+            return Err(
+                Diagnostic::new(format!("invalid variable name `{k}` in --var"))
+                    .with_hint("names are letters, digits and _"),
+            );
         }
         out.insert(k.to_string(), typed(val));
     }

@@ -29,11 +29,17 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
     let mut compiler = Compiler::new(engine, session.inputs.clone());
     if crate::plan::compile::profile_path(&session.inputs.profiles_dir, &args.profile).is_none() {
         let names = crate::plan::compile::list_profiles(&session.inputs.profiles_dir);
-        let hint = match crate::diagnostic::did_you_mean(&args.profile, names.iter().map(String::as_str)) {
+        let hint = match crate::diagnostic::did_you_mean(
+            &args.profile,
+            names.iter().map(String::as_str),
+        ) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("profiles: {}", names.join(", ")),
         };
-        return print_diagnostics(out, &[Diagnostic::new(format!("unknown profile `{}`", args.profile)).with_hint(hint)]);
+        return print_diagnostics(
+            out,
+            &[Diagnostic::new(format!("unknown profile `{}`", args.profile)).with_hint(hint)],
+        );
     }
     compiler.add_profile(&args.profile);
     let plan = match compiler.finish() {
@@ -42,7 +48,14 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
     };
     let client = match crate::http::client(args.insecure) {
         Ok(c) => c,
-        Err(e) => return print_diagnostics(out, &[Diagnostic::new(format!("cannot build the HTTP client: {e}"))]),
+        Err(e) => {
+            return print_diagnostics(
+                out,
+                &[Diagnostic::new(format!(
+                    "cannot build the HTTP client: {e}"
+                ))],
+            );
+        }
     };
     // Only the credential goes to stdout; notes go to stderr.
     let (tx, rx) = std::sync::mpsc::channel::<Event>();
@@ -52,7 +65,14 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
             if let Event::Message { level, text } = e
                 && level != Level::Info
             {
-                eprintln!("{}: {text}", if level == Level::Error { "error" } else { "warning" });
+                eprintln!(
+                    "{}: {text}",
+                    if level == Level::Error {
+                        "error"
+                    } else {
+                        "warning"
+                    }
+                );
             }
         }
     });
@@ -75,9 +95,19 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
         Flags::default(),
         tx,
     ));
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
-        Err(e) => return print_diagnostics(out, &[Diagnostic::new(format!("cannot start the async runtime: {e}"))]),
+        Err(e) => {
+            return print_diagnostics(
+                out,
+                &[Diagnostic::new(format!(
+                    "cannot start the async runtime: {e}"
+                ))],
+            );
+        }
     };
     let result = runtime.block_on(rt.auth.get(&rt, &args.profile));
     drop(rt);
@@ -90,7 +120,10 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
             exit::OK
         }
         Ok(None) => {
-            out.error(&format!("profile {} applies no credential to print", args.profile));
+            out.error(&format!(
+                "profile {} applies no credential to print",
+                args.profile
+            ));
             exit::LOGIN_FAILED
         }
         Err(e) => {
@@ -141,8 +174,8 @@ pub fn schema(args: &SchemaArgs, out: &Output) -> i32 {
         }
         None => print_diagnostics(
             out,
-            &[Diagnostic::new(format!("unknown schema `{}`", args.kind)).with_hint("use request, profile, config or all")],
+            &[Diagnostic::new(format!("unknown schema `{}`", args.kind))
+                .with_hint("use request, profile, config or all")],
         ),
     }
 }
-

@@ -12,13 +12,14 @@ impl Origin {
 
     /// Parses `https://host[:port]`, a URL, or a bare `host[:port]` (https).
     pub fn parse(text: &str) -> Result<Origin, String> {
-        let text = text.trim().trim_end_matches('/');
+        let text = text.trim();
         let with_scheme = if text.contains("://") {
             text.to_string()
         } else {
             format!("https://{text}")
         };
-        let url = Url::parse(&with_scheme).map_err(|e| format!("`{text}` is not an origin: {e}"))?;
+        let url =
+            Url::parse(&with_scheme).map_err(|e| format!("`{text}` is not an origin: {e}"))?;
         if url.host().is_none() {
             return Err(format!("`{text}` has no host"));
         }
@@ -42,9 +43,20 @@ mod tests {
 
     #[test]
     fn default_ports_and_bare_hosts() {
-        assert_eq!(Origin::parse("https://a.example.com:443/x").unwrap().as_str(), "https://a.example.com");
-        assert_eq!(Origin::parse("a.example.com").unwrap().as_str(), "https://a.example.com");
-        assert_eq!(Origin::parse("http://127.0.0.1:8080").unwrap().as_str(), "http://127.0.0.1:8080");
+        assert_eq!(
+            Origin::parse("https://a.example.com:443/x")
+                .unwrap()
+                .as_str(),
+            "https://a.example.com"
+        );
+        assert_eq!(
+            Origin::parse("a.example.com").unwrap().as_str(),
+            "https://a.example.com"
+        );
+        assert_eq!(
+            Origin::parse("http://127.0.0.1:8080").unwrap().as_str(),
+            "http://127.0.0.1:8080"
+        );
         assert!(Origin::parse("https://").is_err());
     }
 }

@@ -102,7 +102,9 @@ pub async fn send(
                 }
             }
         }
-        let mut cookie = jar.cookies(&url).and_then(|v| v.to_str().ok().map(str::to_string));
+        let mut cookie = jar
+            .cookies(&url)
+            .and_then(|v| v.to_str().ok().map(str::to_string));
         if let Some(profile_jar) = allowed.and_then(|c| c.cookies)
             && let Some(pc) = profile_jar.cookies(&url)
             && let Ok(pc) = pc.to_str()
@@ -113,7 +115,9 @@ pub async fn send(
             });
         }
         if let Some(c) = cookie
-            && !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("cookie"))
+            && !headers
+                .iter()
+                .any(|(h, _)| h.eq_ignore_ascii_case("cookie"))
         {
             headers.push(("Cookie".into(), c));
         }
@@ -128,7 +132,10 @@ pub async fn send(
         if let Some(b) = &body {
             builder = builder.body(b.clone());
         }
-        let resp = builder.send().await.map_err(|e| transport_error(&e, out.timeout))?;
+        let resp = builder
+            .send()
+            .await
+            .map_err(|e| transport_error(&e, out.timeout))?;
         let status = resp.status();
         let version = resp.version();
         let resp_headers = resp.headers().clone();
@@ -138,7 +145,11 @@ pub async fn send(
             if let Some(profile_jar) = allowed.and_then(|c| c.cookies) {
                 profile_jar.set_cookies(&mut hop_cookies.iter().copied(), &url);
             }
-            set_cookies.extend(hop_cookies.iter().filter_map(|v| v.to_str().ok().map(str::to_string)));
+            set_cookies.extend(
+                hop_cookies
+                    .iter()
+                    .filter_map(|v| v.to_str().ok().map(str::to_string)),
+            );
         }
         let location = resp_headers
             .get("location")
@@ -157,7 +168,10 @@ pub async fn send(
                 url = next;
             }
             _ => {
-                let bytes = resp.bytes().await.map_err(|e| transport_error(&e, out.timeout))?;
+                let bytes = resp
+                    .bytes()
+                    .await
+                    .map_err(|e| transport_error(&e, out.timeout))?;
                 return Ok(Incoming {
                     status,
                     version,
@@ -180,8 +194,9 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
     for (k, v) in headers {
         let name = HeaderName::from_bytes(k.as_bytes())
             .map_err(|_| format!("invalid header name `{k}`"))?;
-        let value = HeaderValue::from_str(v)
-            .map_err(|_| format!("invalid value for header `{k}` (control characters or non-ASCII)"))?;
+        let value = HeaderValue::from_str(v).map_err(|_| {
+            format!("invalid value for header `{k}` (control characters or non-ASCII)")
+        })?;
         map.append(name, value);
     }
     Ok(map)

@@ -270,7 +270,12 @@ impl Compiler {
         plan
     }
 
-    fn profile_plan(&mut self, name: &str, file: SourceFile, model: ProfileFile) -> Option<ProfilePlan> {
+    fn profile_plan(
+        &mut self,
+        name: &str,
+        file: SourceFile,
+        model: ProfileFile,
+    ) -> Option<ProfilePlan> {
         let display = display_path(&file.path);
         let at = At {
             file: &file,
@@ -299,10 +304,8 @@ impl Compiler {
         let mut login = Vec::new();
         for (i, step) in model.login.iter().enumerate() {
             if step.value.profile.is_some() {
-                self.errors.push(at.err(
-                    "a login step cannot name a profile",
-                    &step.referenced,
-                ));
+                self.errors
+                    .push(at.err("a login step cannot name a profile", &step.referenced));
             }
             if let Some(plan) = self.request(&at, step, i, &mut known) {
                 login.push(plan);
@@ -323,7 +326,11 @@ impl Compiler {
                 apply_query.push((k.clone(), v));
             }
         }
-        let apply_basic = model.apply.basic.as_ref().and_then(|b| self.basic(&at, b, &known));
+        let apply_basic = model
+            .apply
+            .basic
+            .as_ref()
+            .and_then(|b| self.basic(&at, b, &known));
         let mut logout = Vec::new();
         let mut logout_known = known.clone();
         for (i, step) in model.logout.iter().enumerate() {
@@ -336,27 +343,30 @@ impl Compiler {
             .iter()
             .filter_map(|h| self.tpl(&at, h, &known))
             .collect();
-        let expires_in = model.expires_in.as_ref().and_then(|node| match &node.value {
-            Value::String(_) | Value::Number(_) => {
-                let text = match &node.value {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                let loc = Loc {
-                    value: text,
-                    referenced: node.referenced,
-                    defined: node.defined,
-                };
-                self.tpl(&at, &loc, &known)
-            }
-            _ => {
-                self.errors.push(at.err(
-                    "`expires_in` must be a number of seconds or a template",
-                    &node.referenced,
-                ));
-                None
-            }
-        });
+        let expires_in = model
+            .expires_in
+            .as_ref()
+            .and_then(|node| match &node.value {
+                Value::String(_) | Value::Number(_) => {
+                    let text = match &node.value {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    let loc = Loc {
+                        value: text,
+                        referenced: node.referenced,
+                        defined: node.defined,
+                    };
+                    self.tpl(&at, &loc, &known)
+                }
+                _ => {
+                    self.errors.push(at.err(
+                        "`expires_in` must be a number of seconds or a template",
+                        &node.referenced,
+                    ));
+                    None
+                }
+            });
         let ttl = model
             .ttl
             .as_ref()
@@ -414,7 +424,9 @@ impl Compiler {
         let headers = r
             .headers
             .iter()
-            .filter_map(|(k, v)| Some((k.clone(), self.scalar_tpl(at, v, known, "a header value")?)))
+            .filter_map(|(k, v)| {
+                Some((k.clone(), self.scalar_tpl(at, v, known, "a header value")?))
+            })
             .collect();
         let basic = r.basic.as_ref().and_then(|b| self.basic(at, b, known));
         let bodies = [r.json.is_some(), r.form.is_some(), r.body.is_some()];
@@ -425,7 +437,9 @@ impl Compiler {
             );
         }
         let body = if let Some(j) = &r.json {
-            self.value(at, j, known).map(BodyPlan::Json).unwrap_or(BodyPlan::None)
+            self.value(at, j, known)
+                .map(BodyPlan::Json)
+                .unwrap_or(BodyPlan::None)
         } else if let Some(f) = &r.form {
             BodyPlan::Form(
                 f.iter()
@@ -433,7 +447,9 @@ impl Compiler {
                     .collect(),
             )
         } else if let Some(b) = &r.body {
-            self.tpl(at, b, known).map(BodyPlan::Raw).unwrap_or(BodyPlan::None)
+            self.tpl(at, b, known)
+                .map(BodyPlan::Raw)
+                .unwrap_or(BodyPlan::None)
         } else {
             BodyPlan::None
         };
@@ -571,7 +587,13 @@ impl Compiler {
         plan
     }
 
-    fn matcher(&mut self, at: &At, node: &Node, kind: OperandKind, known: &Known) -> Option<MatcherPlan> {
+    fn matcher(
+        &mut self,
+        at: &At,
+        node: &Node,
+        kind: OperandKind,
+        known: &Known,
+    ) -> Option<MatcherPlan> {
         let compiled = self.value(at, node, known)?;
         if let TplValue::Literal(v) = &compiled {
             return match Matcher::parse(v, kind) {
@@ -594,8 +616,11 @@ impl Compiler {
                         None => format!("operators: {}", OPERATORS.join(", ")),
                     };
                     self.errors.push(
-                        at.err(format!("unknown matcher operator `{key}`"), &node.referenced)
-                            .with_hint(hint),
+                        at.err(
+                            format!("unknown matcher operator `{key}`"),
+                            &node.referenced,
+                        )
+                        .with_hint(hint),
                     );
                     return None;
                 }
@@ -835,10 +860,19 @@ mod tests {
 
     #[test]
     fn status_forms() {
-        assert_eq!(status(&serde_json::json!(200)), Ok(StatusPlan::Codes(vec![200])));
-        assert_eq!(status(&serde_json::json!([200, 201])), Ok(StatusPlan::Codes(vec![200, 201])));
+        assert_eq!(
+            status(&serde_json::json!(200)),
+            Ok(StatusPlan::Codes(vec![200]))
+        );
+        assert_eq!(
+            status(&serde_json::json!([200, 201])),
+            Ok(StatusPlan::Codes(vec![200, 201]))
+        );
         assert_eq!(status(&serde_json::json!("2xx")), Ok(StatusPlan::Class(2)));
-        assert_eq!(status(&serde_json::json!("404")), Ok(StatusPlan::Codes(vec![404])));
+        assert_eq!(
+            status(&serde_json::json!("404")),
+            Ok(StatusPlan::Codes(vec![404]))
+        );
         assert!(status(&serde_json::json!("9xx")).is_err());
         assert!(status(&serde_json::json!(42)).is_err());
         assert!(StatusPlan::Class(2).accepts(204));

@@ -31,7 +31,10 @@ pub fn undefined(
 ) -> Option<(String, String)> {
     for name in tpl.variables() {
         if !known.names.contains(&name) {
-            return Some((format!("undefined variable `{name}`"), hint(&name, known, env_vars)));
+            return Some((
+                format!("undefined variable `{name}`"),
+                hint(&name, known, env_vars),
+            ));
         }
     }
     for (group, members) in [("secrets", &known.secrets), ("auth", &known.auth)] {

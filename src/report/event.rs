@@ -31,7 +31,9 @@ pub enum Outcome {
     Passed,
     Failed,
     /// Not run: `when:` was false, or an earlier request of the file failed.
-    Skipped { reason: String },
+    Skipped {
+        reason: String,
+    },
 }
 
 /// One expectation that did not hold, or the reason a request could not run.
@@ -122,7 +124,10 @@ pub enum Event {
     Request(RequestResult),
     FileEnd(FileEnd),
     /// A note outside any request: a login, a logout, a TOTP wait, a warning.
-    Message { level: Level, text: String },
+    Message {
+        level: Level,
+        text: String,
+    },
     RunEnd(RunEnd),
 }
 

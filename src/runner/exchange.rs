@@ -55,7 +55,9 @@ pub fn render(rt: &Runtime, req: &RequestPlan, scope: &Scope) -> Result<Outgoing
     if !req.query.is_empty() {
         let mut rendered = Vec::new();
         for (k, v) in &req.query {
-            let v = v.render(scope).map_err(|e| template_failure(req, "query", e))?;
+            let v = v
+                .render(scope)
+                .map_err(|e| template_failure(req, "query", e))?;
             rendered.push((k, v));
         }
         let mut pairs = url.query_pairs_mut();
@@ -65,7 +67,8 @@ pub fn render(rt: &Runtime, req: &RequestPlan, scope: &Scope) -> Result<Outgoing
             }
         }
     }
-    let mut headers: Vec<(String, String)> = Vec::with_capacity(rt.default_headers.len() + req.headers.len() + 2);
+    let mut headers: Vec<(String, String)> =
+        Vec::with_capacity(rt.default_headers.len() + req.headers.len() + 2);
     for (k, t) in rt.default_headers.iter().chain(&req.headers) {
         let v = t
             .render(scope)
@@ -86,11 +89,15 @@ pub fn render(rt: &Runtime, req: &RequestPlan, scope: &Scope) -> Result<Outgoing
         headers.retain(|(h, _)| !h.eq_ignore_ascii_case("authorization"));
         headers.push(("Authorization".into(), basic_header(&user, &pass)));
     }
-    let has = |headers: &Vec<(String, String)>, name: &str| headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(name));
+    let has = |headers: &Vec<(String, String)>, name: &str| {
+        headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(name))
+    };
     let body = match &req.body {
         BodyPlan::None => None,
         BodyPlan::Json(v) => {
-            let v = v.render(scope).map_err(|e| template_failure(req, "json", e))?;
+            let v = v
+                .render(scope)
+                .map_err(|e| template_failure(req, "json", e))?;
             if !has(&headers, "content-type") {
                 headers.push(("Content-Type".into(), "application/json".into()));
             }
@@ -99,13 +106,18 @@ pub fn render(rt: &Runtime, req: &RequestPlan, scope: &Scope) -> Result<Outgoing
         BodyPlan::Form(fields) => {
             let mut ser = url::form_urlencoded::Serializer::new(String::new());
             for (k, v) in fields {
-                let v = v.render(scope).map_err(|e| template_failure(req, "form", e))?;
+                let v = v
+                    .render(scope)
+                    .map_err(|e| template_failure(req, "form", e))?;
                 for item in flatten(&v) {
                     ser.append_pair(k, &item);
                 }
             }
             if !has(&headers, "content-type") {
-                headers.push(("Content-Type".into(), "application/x-www-form-urlencoded".into()));
+                headers.push((
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ));
             }
             Some(ser.finish().into_bytes())
         }
@@ -152,7 +164,13 @@ pub async fn send(
 ) -> Result<Incoming, Failure> {
     crate::http::send(&rt.client, out, creds, jar)
         .await
-        .map_err(|e| failure("transport", format!("{} {}: {e}", out.method, out.url), None))
+        .map_err(|e| {
+            failure(
+                "transport",
+                format!("{} {}: {e}", out.method, out.url),
+                None,
+            )
+        })
 }
 
 /// The response body as JSON, parsed once for every expectation and capture.
@@ -185,7 +203,11 @@ pub fn evaluate(req: &RequestPlan, inc: &Incoming, body: &Body, scope: &Scope) -
     {
         failures.push(Failure {
             key: "status".into(),
-            message: format!("expected status {}, got {}", status.describe(), inc.status.as_u16()),
+            message: format!(
+                "expected status {}, got {}",
+                status.describe(),
+                inc.status.as_u16()
+            ),
             expected: Some(status.describe()),
             actual: Some(inc.status.as_u16().to_string()),
             location: Some(loc.clone()),
@@ -199,7 +221,14 @@ pub fn evaluate(req: &RequestPlan, inc: &Incoming, body: &Body, scope: &Scope) -
             .filter_map(|v| v.to_str().ok())
             .collect();
         let actual = (!values.is_empty()).then(|| Value::String(values.join(", ")));
-        run_check(&mut failures, &format!("headers {}", check.target), &check.matcher, actual.as_ref(), scope, &check.location);
+        run_check(
+            &mut failures,
+            &format!("headers {}", check.target),
+            &check.matcher,
+            actual.as_ref(),
+            scope,
+            &check.location,
+        );
     }
     if !e.json.is_empty() {
         match body.json() {
@@ -213,18 +242,39 @@ pub fn evaluate(req: &RequestPlan, inc: &Incoming, body: &Body, scope: &Scope) -
             Some(doc) => {
                 for check in &e.json {
                     let actual = check.target.select_actual(doc);
-                    run_check(&mut failures, &format!("json {}", check.target.as_str()), &check.matcher, actual.as_ref(), scope, &check.location);
+                    run_check(
+                        &mut failures,
+                        &format!("json {}", check.target.as_str()),
+                        &check.matcher,
+                        actual.as_ref(),
+                        scope,
+                        &check.location,
+                    );
                 }
             }
         }
     }
     if let Some(check) = &e.body {
         let actual = Value::String(body.text.to_string());
-        run_check(&mut failures, "body", &check.matcher, Some(&actual), scope, &check.location);
+        run_check(
+            &mut failures,
+            "body",
+            &check.matcher,
+            Some(&actual),
+            scope,
+            &check.location,
+        );
     }
     if let Some(check) = &e.duration {
         let actual = Value::from(inc.duration.as_millis() as u64);
-        run_check(&mut failures, "duration", &check.matcher, Some(&actual), scope, &check.location);
+        run_check(
+            &mut failures,
+            "duration",
+            &check.matcher,
+            Some(&actual),
+            scope,
+            &check.location,
+        );
     }
     failures
 }
@@ -244,21 +294,34 @@ fn run_check(
             let spec = match tv.render(scope) {
                 Ok(s) => s,
                 Err(e) => {
-                    failures.push(failure(key, format!("expected value: {}", e.message), Some(location)));
+                    failures.push(failure(
+                        key,
+                        format!("expected value: {}", e.message),
+                        Some(location),
+                    ));
                     return;
                 }
             };
             built = match Matcher::parse(&spec, *kind) {
                 Ok(m) => m,
                 Err(e) => {
-                    failures.push(failure(key, format!("invalid matcher: {e}"), Some(location)));
+                    failures.push(failure(
+                        key,
+                        format!("invalid matcher: {e}"),
+                        Some(location),
+                    ));
                     return;
                 }
             };
             &built
         }
     };
-    if let Err(Mismatch { message, expected, actual }) = matcher.check(actual) {
+    if let Err(Mismatch {
+        message,
+        expected,
+        actual,
+    }) = matcher.check(actual)
+    {
         failures.push(Failure {
             key: key.to_string(),
             message,
@@ -270,7 +333,11 @@ fn run_check(
 }
 
 /// The values `req` captures from the response.
-pub fn capture(req: &RequestPlan, inc: &Incoming, body: &Body) -> Result<Vec<(String, Value)>, Failure> {
+pub fn capture(
+    req: &RequestPlan,
+    inc: &Incoming,
+    body: &Body,
+) -> Result<Vec<(String, Value)>, Failure> {
     let mut out = Vec::with_capacity(req.captures.len());
     for c in &req.captures {
         let missing = |what: String| Failure {
@@ -314,7 +381,11 @@ pub fn capture(req: &RequestPlan, inc: &Incoming, body: &Body) -> Result<Vec<(St
                 let caps = regex
                     .captures(&hay)
                     .ok_or_else(|| missing(format!("/{}/ did not match", regex.as_str())))?;
-                let m = caps.get(1).or_else(|| caps.get(0)).map(|m| m.as_str()).unwrap_or_default();
+                let m = caps
+                    .get(1)
+                    .or_else(|| caps.get(0))
+                    .map(|m| m.as_str())
+                    .unwrap_or_default();
                 Value::String(m.to_string())
             }
             CaptureSource::Status => Value::from(inc.status.as_u16()),
@@ -340,7 +411,11 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
 }
 
 /// `request` and `response` as text, for `--verbose`.
-pub fn exchange_text(rt: &Runtime, out: &Outgoing, inc: Option<&Incoming>) -> (String, Option<String>) {
+pub fn exchange_text(
+    rt: &Runtime,
+    out: &Outgoing,
+    inc: Option<&Incoming>,
+) -> (String, Option<String>) {
     use std::fmt::Write as _;
     let r = &rt.redactor;
     let (method, url, headers) = match inc {
@@ -357,10 +432,18 @@ pub fn exchange_text(rt: &Runtime, out: &Outgoing, inc: Option<&Incoming>) -> (S
     let resp = inc.map(|i| {
         let mut s = format!("{:?} {}\n", i.version, i.status);
         for (k, v) in &i.headers {
-            let _ = writeln!(s, "{k}: {}", r.header_value(k.as_str(), v.to_str().unwrap_or("<binary>")));
+            let _ = writeln!(
+                s,
+                "{k}: {}",
+                r.header_value(k.as_str(), v.to_str().unwrap_or("<binary>"))
+            );
         }
         if !i.body.is_empty() {
-            let _ = write!(s, "\n{}\n", r.redact(&excerpt(&String::from_utf8_lossy(&i.body), 4000)));
+            let _ = write!(
+                s,
+                "\n{}\n",
+                r.redact(&excerpt(&String::from_utf8_lossy(&i.body), 4000))
+            );
         }
         s
     });

@@ -23,7 +23,12 @@ pub struct FileStats {
 }
 
 /// Runs `file`; `inputs` are its resolved inputs.
-pub async fn run_file(rt: Arc<Runtime>, index: usize, file: &FilePlan, inputs: HashMap<String, Value>) -> FileStats {
+pub async fn run_file(
+    rt: Arc<Runtime>,
+    index: usize,
+    file: &FilePlan,
+    inputs: HashMap<String, Value>,
+) -> FileStats {
     let started = Instant::now();
     rt.emit(Event::FileStart(FileStart {
         index,
@@ -82,12 +87,28 @@ pub async fn run_file(rt: Arc<Runtime>, index: usize, file: &FilePlan, inputs: H
 }
 
 /// `env` and the environment, then the file's vars and inputs, then `--var`.
-fn file_scope(rt: &Runtime, file: &FilePlan, inputs: HashMap<String, Value>) -> Result<Scope, Failure> {
-    let mut vars: HashMap<String, minijinja::Value> = inputs.iter().map(|(k, v)| (k.clone(), from_json(v))).collect();
+fn file_scope(
+    rt: &Runtime,
+    file: &FilePlan,
+    inputs: HashMap<String, Value>,
+) -> Result<Scope, Failure> {
+    let mut vars: HashMap<String, minijinja::Value> = inputs
+        .iter()
+        .map(|(k, v)| (k.clone(), from_json(v)))
+        .collect();
     for (name, tv) in &file.vars {
-        let scope = rt.base.with(Arc::new(vars.clone())).with(rt.cli_vars.clone());
+        let scope = rt
+            .base
+            .with(Arc::new(vars.clone()))
+            .with(rt.cli_vars.clone());
         let v = tv.render(&scope).map_err(|e| {
-            failure("template", format!("var `{name}`: {} ", e.message).trim_end().to_string(), Some(&file.display))
+            failure(
+                "template",
+                format!("var `{name}`: {} ", e.message)
+                    .trim_end()
+                    .to_string(),
+                Some(&file.display),
+            )
         })?;
         vars.insert(name.clone(), from_json(&v));
     }
@@ -118,13 +139,27 @@ fn result(index: usize, file: &FilePlan, i: usize, req: &RequestPlan) -> Request
     }
 }
 
-fn emit_skipped(rt: &Runtime, index: usize, file: &FilePlan, i: usize, req: &RequestPlan, reason: String) {
+fn emit_skipped(
+    rt: &Runtime,
+    index: usize,
+    file: &FilePlan,
+    i: usize,
+    req: &RequestPlan,
+    reason: String,
+) {
     let mut r = result(index, file, i, req);
     r.outcome = Outcome::Skipped { reason };
     rt.emit_result(r);
 }
 
-fn emit_failed(rt: &Runtime, index: usize, file: &FilePlan, i: usize, req: &RequestPlan, failures: Vec<Failure>) {
+fn emit_failed(
+    rt: &Runtime,
+    index: usize,
+    file: &FilePlan,
+    i: usize,
+    req: &RequestPlan,
+    failures: Vec<Failure>,
+) {
     let mut r = result(index, file, i, req);
     r.outcome = Outcome::Failed;
     r.failures = failures;
@@ -132,11 +167,19 @@ fn emit_failed(rt: &Runtime, index: usize, file: &FilePlan, i: usize, req: &Requ
 }
 
 /// Dry-run stand-ins for values only a real run has.
-fn placeholder_layer(file: &FilePlan, req: &RequestPlan, profile: Option<&str>, rt: &Runtime) -> Layer {
+fn placeholder_layer(
+    file: &FilePlan,
+    req: &RequestPlan,
+    profile: Option<&str>,
+    rt: &Runtime,
+) -> Layer {
     let mut map: HashMap<String, minijinja::Value> = HashMap::new();
     for r in &file.requests {
         for c in &r.captures {
-            map.insert(c.name.clone(), minijinja::Value::from(format!("<capture {}>", c.name)));
+            map.insert(
+                c.name.clone(),
+                minijinja::Value::from(format!("<capture {}>", c.name)),
+            );
         }
         if std::ptr::eq(r, req) {
             break;
@@ -151,7 +194,12 @@ fn placeholder_layer(file: &FilePlan, req: &RequestPlan, profile: Option<&str>, 
         let auth: serde_json::Map<String, Value> = p
             .capture_names()
             .into_iter()
-            .map(|n| (n.clone(), Value::String(format!("<auth.{n} from profile {}>", p.name))))
+            .map(|n| {
+                (
+                    n.clone(),
+                    Value::String(format!("<auth.{n} from profile {}>", p.name)),
+                )
+            })
             .collect();
         map.insert("secrets".into(), from_json(&Value::Object(secrets)));
         map.insert("auth".into(), from_json(&Value::Object(auth)));
@@ -191,7 +239,9 @@ async fn run_request(
             },
         };
         if !go {
-            res.outcome = Outcome::Skipped { reason: "`when` is false".into() };
+            res.outcome = Outcome::Skipped {
+                reason: "`when` is false".into(),
+            };
             rt.emit_result(res);
             return Step::Skipped;
         }
@@ -206,7 +256,8 @@ async fn run_request(
             }
             Err(e) => {
                 res.outcome = Outcome::Failed;
-                res.failures.push(failure(&format!("login {p}"), e, Some(&req.location)));
+                res.failures
+                    .push(failure(&format!("login {p}"), e, Some(&req.location)));
                 rt.emit_result(res);
                 return Step::Failed;
             }
@@ -216,7 +267,8 @@ async fn run_request(
         let question = q.render(&scope).unwrap_or_else(|_| q.source().to_string());
         if let Err(msg) = confirm(rt, &question) {
             res.outcome = Outcome::Failed;
-            res.failures.push(failure("confirm", msg, Some(&req.location)));
+            res.failures
+                .push(failure("confirm", msg, Some(&req.location)));
             rt.emit_result(res);
             return Step::Failed;
         }
@@ -263,7 +315,11 @@ async fn run_request(
                 f.location = Some(req.location.clone());
                 if rt.flags.verbose {
                     let (request, response) = exchange::exchange_text(rt, &out, None);
-                    rt.emit(Event::Exchange(Exchange { file_index: index, request, response }));
+                    rt.emit(Event::Exchange(Exchange {
+                        file_index: index,
+                        request,
+                        response,
+                    }));
                 }
                 if attempt < attempts {
                     tokio::time::sleep(exchange::retry_delay(req)).await;
@@ -277,17 +333,27 @@ async fn run_request(
         };
         if rt.flags.verbose {
             let (request, response) = exchange::exchange_text(rt, &out, Some(&inc));
-            rt.emit(Event::Exchange(Exchange { file_index: index, request, response }));
+            rt.emit(Event::Exchange(Exchange {
+                file_index: index,
+                request,
+                response,
+            }));
         }
         res.status = Some(inc.status.as_u16());
         res.duration = inc.duration;
         if inc.status == reqwest::StatusCode::UNAUTHORIZED
             && !reauthed
             && let (Some(p), Some(c)) = (profile, &creds)
-            && c.hosts.as_ref().is_none_or(|h| h.contains(&Origin::of(&out.url)))
+            && c.hosts
+                .as_ref()
+                .is_none_or(|h| h.contains(&Origin::of(&out.url)))
             && !(c.headers.is_empty() && c.query.is_empty() && c.jar.is_none())
             && rt.auth.plan(p).is_some_and(|plan| !plan.login.is_empty())
-            && !req.expect.status.as_ref().is_some_and(|(s, _)| s.accepts(401))
+            && !req
+                .expect
+                .status
+                .as_ref()
+                .is_some_and(|(s, _)| s.accepts(401))
         {
             reauthed = true;
             match rt.auth.refresh(rt, p, c.generation).await {
@@ -301,7 +367,8 @@ async fn run_request(
                 }
                 Err(e) => {
                     res.outcome = Outcome::Failed;
-                    res.failures.push(failure(&format!("login {p}"), e, Some(&req.location)));
+                    res.failures
+                        .push(failure(&format!("login {p}"), e, Some(&req.location)));
                     rt.emit_result(res);
                     return Step::Failed;
                 }
@@ -336,15 +403,25 @@ async fn run_request(
     }
 }
 
-fn dry_run(rt: &Runtime, mut res: RequestResult, req: &RequestPlan, scope: &Scope, profile: Option<&str>) -> Step {
+fn dry_run(
+    rt: &Runtime,
+    mut res: RequestResult,
+    req: &RequestPlan,
+    scope: &Scope,
+    profile: Option<&str>,
+) -> Step {
     match exchange::render(rt, req, scope) {
         Ok(mut out) => {
             if let Some(p) = profile.and_then(|p| rt.auth.plan(p)) {
                 for (k, _) in &p.apply_headers {
-                    out.headers.push((k.clone(), format!("<credentials of profile {}>", p.name)));
+                    out.headers
+                        .push((k.clone(), format!("<credentials of profile {}>", p.name)));
                 }
                 if p.apply_basic.is_some() {
-                    out.headers.push(("Authorization".into(), format!("<credentials of profile {}>", p.name)));
+                    out.headers.push((
+                        "Authorization".into(),
+                        format!("<credentials of profile {}>", p.name),
+                    ));
                 }
                 for (k, _) in &p.apply_query {
                     out.url
@@ -355,7 +432,11 @@ fn dry_run(rt: &Runtime, mut res: RequestResult, req: &RequestPlan, scope: &Scop
             res.url = out.url.to_string();
             if rt.flags.verbose {
                 let (request, _) = exchange::exchange_text(rt, &out, None);
-                rt.emit(Event::Exchange(Exchange { file_index: res.file_index, request, response: None }));
+                rt.emit(Event::Exchange(Exchange {
+                    file_index: res.file_index,
+                    request,
+                    response: None,
+                }));
             }
             rt.emit_result(res);
             Step::Passed(vec![])
@@ -381,7 +462,8 @@ fn confirm(rt: &Runtime, question: &str) -> Result<(), String> {
     let _guard = rt.prompt_lock.lock();
     let term = console::Term::stderr();
     let _ = term.write_str(&format!("{question} [y/N] "));
-    let answer = tokio::task::block_in_place(|| term.read_line()).map_err(|e| format!("could not read the answer: {e}"))?;
+    let answer = tokio::task::block_in_place(|| term.read_line())
+        .map_err(|e| format!("could not read the answer: {e}"))?;
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {

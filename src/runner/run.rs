@@ -58,7 +58,10 @@ pub async fn execute(rt: Arc<Runtime>, input: RunInput) -> i32 {
     };
     if interrupted {
         tasks.abort_all();
-        rt.message(crate::report::event::Level::Warning, "interrupted: logging out");
+        rt.message(
+            crate::report::event::Level::Warning,
+            "interrupted: logging out",
+        );
     }
     if !rt.flags.dry_run {
         rt.auth.logout_all(&rt).await;

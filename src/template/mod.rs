@@ -16,8 +16,17 @@ pub use scope::{Layer, Scope, layer};
 
 /// Names templates may call that are not variables.
 const GLOBALS: &[&str] = &[
-    "totp", "uuid", "now", "jwt_claims", "range", "dict", "namespace", "debug", "lipsum",
-    "cycler", "joiner",
+    "totp",
+    "uuid",
+    "now",
+    "jwt_claims",
+    "range",
+    "dict",
+    "namespace",
+    "debug",
+    "lipsum",
+    "cycler",
+    "joiner",
 ];
 
 /// A problem compiling or rendering a template.
@@ -289,7 +298,9 @@ fn undefined_hint(name: &str, scope: &Scope) -> String {
         return format!("did you mean `{s}`?");
     }
     if let Some(var) = name.strip_prefix("env.") {
-        return format!("set the environment variable {var}, add it to .env, or use `| default(...)`");
+        return format!(
+            "set the environment variable {var}, add it to .env, or use `| default(...)`"
+        );
     }
     "define it in `vars:`, with --var, in the environment of sesame.yaml, or capture it in an earlier request".into()
 }
@@ -353,7 +364,13 @@ mod tests {
 
     struct FixedTotp;
     impl TotpProvider for FixedTotp {
-        fn code(&self, _: &str, _: Option<u32>, _: Option<u64>, _: Option<&str>) -> Result<String, String> {
+        fn code(
+            &self,
+            _: &str,
+            _: Option<u32>,
+            _: Option<u64>,
+            _: Option<&str>,
+        ) -> Result<String, String> {
             Ok("123456".into())
         }
     }
@@ -378,24 +395,44 @@ mod tests {
         let t = e.compile("n={{ n }}").unwrap();
         assert_eq!(t.render_json(&scope()).unwrap(), serde_json::json!("n=5"));
         let t = e.compile("{{ [n, name] }}").unwrap();
-        assert_eq!(t.render_json(&scope()).unwrap(), serde_json::json!([5, "ann"]));
+        assert_eq!(
+            t.render_json(&scope()).unwrap(),
+            serde_json::json!([5, "ann"])
+        );
     }
 
     #[test]
     fn undefined_is_an_error_naming_the_variable() {
         let e = engine();
-        let err = e.compile("{{ nme }}").unwrap().render(&scope()).unwrap_err();
+        let err = e
+            .compile("{{ nme }}")
+            .unwrap()
+            .render(&scope())
+            .unwrap_err();
         assert_eq!(err.message, "undefined variable `nme`");
         assert_eq!(err.hint.as_deref(), Some("did you mean `name`?"));
-        let err = e.compile("x {{ env.NOPE }}").unwrap().render(&scope()).unwrap_err();
+        let err = e
+            .compile("x {{ env.NOPE }}")
+            .unwrap()
+            .render(&scope())
+            .unwrap_err();
         assert_eq!(err.message, "undefined variable `env.NOPE`");
-        let ok = e.compile("{{ env.NOPE | default('d') }}").unwrap().render(&scope());
+        let ok = e
+            .compile("{{ env.NOPE | default('d') }}")
+            .unwrap()
+            .render(&scope());
         assert_eq!(ok.unwrap(), "d");
     }
 
     #[test]
     fn syntax_errors_are_reported_at_compile() {
-        assert!(engine().compile("{{ n ").unwrap_err().message.starts_with("template syntax error"));
+        assert!(
+            engine()
+                .compile("{{ n ")
+                .unwrap_err()
+                .message
+                .starts_with("template syntax error")
+        );
     }
 
     #[test]
@@ -408,13 +445,21 @@ mod tests {
         assert_eq!(r("{{ totp('JBSWY3DPEHPK3PXP') }}"), "123456");
         assert_eq!(r("{{ uuid() | length }}"), "36");
         // header {"alg":"none"} payload {"sub":"ann","exp":99}
-        assert_eq!(r("{{ jwt_claims('eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbm4iLCJleHAiOjk5fQ.x').sub }}"), "ann");
+        assert_eq!(
+            r("{{ jwt_claims('eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbm4iLCJleHAiOjk5fQ.x').sub }}"),
+            "ann"
+        );
         assert!(r("{{ now() }}").parse::<u64>().unwrap() > 1_700_000_000);
     }
 
     #[test]
     fn variables_lists_reads_not_functions() {
-        let t = engine().compile("{{ a }} {{ totp(b) }} {{ env.X }}").unwrap();
-        assert_eq!(t.variables().into_iter().collect::<Vec<_>>(), ["a", "b", "env"]);
+        let t = engine()
+            .compile("{{ a }} {{ totp(b) }} {{ env.X }}")
+            .unwrap();
+        assert_eq!(
+            t.variables().into_iter().collect::<Vec<_>>(),
+            ["a", "b", "env"]
+        );
     }
 }

@@ -38,11 +38,7 @@ impl Scope {
 
     /// Every name in scope.
     pub fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .layers
-            .iter()
-            .flat_map(|l| l.keys().cloned())
-            .collect();
+        let mut names: Vec<String> = self.layers.iter().flat_map(|l| l.keys().cloned()).collect();
         names.sort();
         names.dedup();
         names

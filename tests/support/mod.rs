@@ -30,7 +30,11 @@ impl Run {
 
     #[track_caller]
     pub fn assert_code(&self, code: i32) -> &Run {
-        assert_eq!(self.code, code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -38,7 +42,10 @@ impl Run {
 impl Project {
     pub fn new() -> Project {
         let dir = tempfile::tempdir().expect("tempdir");
-        Project { dir, env: Vec::new() }
+        Project {
+            dir,
+            env: Vec::new(),
+        }
     }
 
     pub fn path(&self) -> &Path {

@@ -71,8 +71,12 @@ impl TestServer {
                 .build()
                 .expect("test server runtime");
             rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
-                addr_tx.send(listener.local_addr().expect("local addr")).expect("send addr");
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind 127.0.0.1:0");
+                addr_tx
+                    .send(listener.local_addr().expect("local addr"))
+                    .expect("send addr");
                 axum::serve(listener, router)
                     .with_graceful_shutdown(async {
                         let _ = rx.await;
@@ -81,7 +85,9 @@ impl TestServer {
                     .expect("serve");
             });
         });
-        let addr = addr_rx.recv_timeout(Duration::from_secs(10)).expect("server start");
+        let addr = addr_rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("server start");
         TestServer {
             addr,
             shared,
@@ -120,7 +126,9 @@ impl Drop for TestServer {
 
 async fn record(State(s): State<Shared>, req: Request<Body>, next: Next) -> Response {
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
     s.hits.lock().unwrap().push(Hit {
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
@@ -132,7 +140,8 @@ async fn record(State(s): State<Shared>, req: Request<Body>, next: Next) -> Resp
             .collect(),
         body: String::from_utf8_lossy(&bytes).into_owned(),
     });
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// The document `GET /json` serves.
@@ -170,7 +179,10 @@ pub fn routes() -> Router<Shared> {
         .route("/echo", any(echo))
         .route("/echo/{*rest}", any(echo))
         .route("/status/{code}", any(status))
-        .route("/text", get(|| async { ([("content-type", "text/plain")], "hello build-42 world") }))
+        .route(
+            "/text",
+            get(|| async { ([("content-type", "text/plain")], "hello build-42 world") }),
+        )
         .route("/slow/{ms}", get(slow))
         .route("/count/{name}", get(count))
         .route("/redirect", any(redirect))
@@ -185,7 +197,10 @@ pub fn routes() -> Router<Shared> {
 
 async fn json_doc() -> impl IntoResponse {
     (
-        [("etag", "\"v1\""), ("set-cookie", "session=s3cr3t-cookie; Path=/")],
+        [
+            ("etag", "\"v1\""),
+            ("set-cookie", "session=s3cr3t-cookie; Path=/"),
+        ],
         Json(users_doc()),
     )
 }
@@ -193,7 +208,12 @@ async fn json_doc() -> impl IntoResponse {
 async fn echo(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Json<Value> {
     let headers: serde_json::Map<String, Value> = headers
         .iter()
-        .map(|(k, v)| (k.to_string(), Value::String(v.to_str().unwrap_or_default().to_string())))
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                Value::String(v.to_str().unwrap_or_default().to_string()),
+            )
+        })
         .collect();
     Json(json!({
         "method": method.to_string(),
@@ -256,16 +276,25 @@ async fn oauth(State(s): State<Shared>, headers: HeaderMap) -> Response {
         .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
         .is_some_and(|b| b == b"client:secret");
     if !ok {
-        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "invalid_client"}))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "invalid_client"})),
+        )
+            .into_response();
     }
-    Json(json!({"access_token": token_for(&s, "oauth"), "token_type": "bearer", "expires_in": 900})).into_response()
+    Json(json!({"access_token": token_for(&s, "oauth"), "token_type": "bearer", "expires_in": 900}))
+        .into_response()
 }
 
 async fn login_json(State(s): State<Shared>, Json(body): Json<Value>) -> Response {
     if body["username"] == "u" && body["password"] == "p" {
         Json(json!({"token": token_for(&s, "json")})).into_response()
     } else {
-        (StatusCode::UNAUTHORIZED, Json(json!({"status": 401, "message": "Invalid user, password or mfaCode"}))).into_response()
+        (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"status": 401, "message": "Invalid user, password or mfaCode"})),
+        )
+            .into_response()
     }
 }
 
@@ -273,13 +302,19 @@ async fn protected(State(s): State<Shared>, headers: HeaderMap) -> Response {
     if bearer_ok(&s, &headers) {
         Json(json!({"ok": true})).into_response()
     } else {
-        (StatusCode::UNAUTHORIZED, Json(json!({"error": "unauthorized"}))).into_response()
+        (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "unauthorized"})),
+        )
+            .into_response()
     }
 }
 
 async fn needs_key(headers: HeaderMap, uri: Uri) -> Response {
     let by_header = headers.get("x-api-key").and_then(|v| v.to_str().ok()) == Some("k-123");
-    let by_query = uri.query().is_some_and(|q| q.split('&').any(|p| p == "api_key=k-123"));
+    let by_query = uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p == "api_key=k-123"));
     if by_header || by_query {
         Json(json!({"ok": true})).into_response()
     } else {
@@ -289,7 +324,10 @@ async fn needs_key(headers: HeaderMap, uri: Uri) -> Response {
 
 async fn session_start(State(s): State<Shared>) -> Response {
     let sid = format!("sid-{}", s.token_epoch.load(Ordering::SeqCst));
-    s.counters.lock().unwrap().insert("session-active".into(), 1);
+    s.counters
+        .lock()
+        .unwrap()
+        .insert("session-active".into(), 1);
     (
         [("set-cookie", format!("sid={sid}; Path=/; HttpOnly"))],
         Json(json!({"UserId": 1})),
@@ -311,7 +349,14 @@ async fn session_data(State(s): State<Shared>, headers: HeaderMap) -> Response {
 }
 
 async fn session_end(State(s): State<Shared>) -> StatusCode {
-    s.counters.lock().unwrap().insert("session-active".into(), 0);
-    *s.counters.lock().unwrap().entry("signouts".into()).or_default() += 1;
+    s.counters
+        .lock()
+        .unwrap()
+        .insert("session-active".into(), 0);
+    *s.counters
+        .lock()
+        .unwrap()
+        .entry("signouts".into())
+        .or_default() += 1;
     StatusCode::OK
 }
