@@ -5,4 +5,5 @@
 mod support;
 
 mod docs;
+mod schema;
 mod smoke;
