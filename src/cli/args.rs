@@ -158,6 +158,7 @@ pub struct SchemaArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_long_help = sesame_sandbox::fixtures_text("http://127.0.0.1:8080"))]
 pub struct SandboxArgs {
     /// Port on 127.0.0.1 (0: any free port)
     #[arg(long, default_value_t = 8080)]
