@@ -44,6 +44,9 @@ fn options() -> Options {
     budget.max_events = 2_000_000;
     let mut options = Options::default();
     options.budget = Some(budget);
+    // YAML 1.2 booleans only: `y`, `no`, `on`, `off` stay strings, so
+    // `query: { country: NO }` does not send `false`.
+    options.strict_booleans = true;
     options
 }
 
@@ -129,6 +132,12 @@ mod tests {
         assert_eq!(err.title, "unknown key `metod` in a request file");
         assert_eq!(err.span.as_ref().map(|s| (s.line, s.column)), Some((3, 5)));
         assert_eq!(err.hint.as_deref(), Some("did you mean `method`?"));
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_stay_strings() {
+        let v: serde_json::Value = parse(&file("a: [y, n, yes, no, on, off, true, false]\n"), "a file").unwrap();
+        assert_eq!(v, serde_json::json!({"a": ["y", "n", "yes", "no", "on", "off", true, false]}));
     }
 
     #[test]
