@@ -5,3 +5,6 @@
 mod support;
 
 mod smoke;
+mod core_files;
+mod core_matchers;
+mod core_requests;
