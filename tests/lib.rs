@@ -8,3 +8,6 @@ mod smoke;
 mod core_files;
 mod core_matchers;
 mod core_requests;
+mod core_captures;
+mod core_commands;
+mod core_errors;
