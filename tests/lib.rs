@@ -4,6 +4,12 @@
 #[allow(dead_code, unused_imports)]
 mod support;
 
+mod core_captures;
+mod core_commands;
+mod core_errors;
+mod core_files;
+mod core_matchers;
+mod core_requests;
 mod docs;
 mod schema;
 mod smoke;

@@ -29,8 +29,16 @@ fn yaml_files(dir: &str) -> Vec<std::path::PathBuf> {
 #[track_caller]
 fn assert_valid(v: &jsonschema::Validator, path: &Path) {
     let doc = yaml(path);
-    let errors: Vec<String> = v.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
-    assert!(errors.is_empty(), "{} does not match the schema:\n{}", path.display(), errors.join("\n"));
+    let errors: Vec<String> = v
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} does not match the schema:\n{}",
+        path.display(),
+        errors.join("\n")
+    );
 }
 
 #[test]
@@ -47,7 +55,10 @@ fn every_example_file_matches_its_schema() {
     for f in &profile_files {
         assert_valid(&profiles, f);
     }
-    assert_valid(&config, &Path::new(env!("CARGO_MANIFEST_DIR")).join("sesame.yaml"));
+    assert_valid(
+        &config,
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sesame.yaml"),
+    );
 }
 
 #[test]
@@ -55,7 +66,8 @@ fn schema_refuses_unknown_keys_and_bad_shapes() {
     let requests = validator("request");
     let bad = serde_json::json!({"requests": [{"url": "http://x", "metod": "GET"}]});
     assert!(!requests.is_valid(&bad));
-    let bad_status = serde_json::json!({"requests": [{"url": "http://x", "expect": {"status": true}}]});
+    let bad_status =
+        serde_json::json!({"requests": [{"url": "http://x", "expect": {"status": true}}]});
     assert!(!requests.is_valid(&bad_status));
     let bad_operator = serde_json::json!({"requests": [{"url": "http://x", "expect": {"json": {"$.a": {"containz": 1}}}}]});
     // An object with an unknown key is still a valid *equality* matcher in the

@@ -30,12 +30,31 @@ pub fn print(args: &CurlArgs, out: &Output) -> i32 {
     let Some(file) = plan.files.first() else {
         return exit::INVALID;
     };
+    // Inputs and vars as a run sees them: `--var`, else an input's default,
+    // else a placeholder naming the input; vars rendered in order.
     let mut placeholders: HashMap<String, minijinja::Value> = HashMap::new();
     for input in &file.inputs {
-        placeholders.insert(
-            input.name.clone(),
-            minijinja::Value::from(format!("<input {}>", input.name)),
-        );
+        let scope = session.base.with(session.cli_vars.clone());
+        let value = match input.default.as_ref().map(|d| d.render(&scope)) {
+            Some(Ok(v)) => from_json(&v),
+            _ => minijinja::Value::from(format!("<input {}>", input.name)),
+        };
+        placeholders.insert(input.name.clone(), value);
+    }
+    for (name, tv) in &file.vars {
+        let scope = session
+            .base
+            .with(Arc::new(placeholders.clone()))
+            .with(session.cli_vars.clone());
+        match tv.render(&scope) {
+            Ok(v) => {
+                placeholders.insert(name.clone(), from_json(&v));
+            }
+            Err(e) => {
+                out.error(&format!("var `{name}`: {}", e.message));
+                return exit::INVALID;
+            }
+        }
     }
     let mut printed = 0;
     for req in &file.requests {
@@ -119,13 +138,9 @@ fn render_curl(
         let mut pairs = Vec::new();
         for (k, v) in &req.query {
             let v = v.render(scope).map_err(|e| e.message)?;
-            pairs.push((
-                k.clone(),
-                match v {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
-                },
-            ));
+            for item in crate::runner::exchange::flatten(&v) {
+                pairs.push((k.clone(), item));
+            }
         }
         let mut q = url.query_pairs_mut();
         for (k, v) in pairs {
@@ -142,7 +157,8 @@ fn render_curl(
         }
     }
     let mut parts = vec!["curl".to_string()];
-    if req.method != reqwest::Method::GET {
+    // curl turns a request with a body into a POST unless told otherwise.
+    if req.method != reqwest::Method::GET || !matches!(req.body, crate::plan::BodyPlan::None) {
         parts.push(format!("-X {}", req.method));
     }
     let url_text = redactor.redact(url.as_str()).into_owned();
@@ -208,14 +224,12 @@ fn render_curl(
         crate::plan::BodyPlan::Form(fields) => {
             for (k, v) in fields {
                 let v = v.render(scope).map_err(|e| e.message)?;
-                let text = match v {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
-                };
-                parts.push(format!(
-                    "--data-urlencode {}",
-                    quote(&format!("{k}={}", redactor.redact(&text)))
-                ));
+                for text in crate::runner::exchange::flatten(&v) {
+                    parts.push(format!(
+                        "--data-urlencode {}",
+                        quote(&format!("{k}={}", redactor.redact(&text)))
+                    ));
+                }
             }
         }
         crate::plan::BodyPlan::Raw(t) => {

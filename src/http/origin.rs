@@ -12,12 +12,14 @@ impl Origin {
 
     /// Parses `https://host[:port]`, a URL, or a bare `host[:port]` (https).
     pub fn parse(text: &str) -> Result<Origin, String> {
-        let text = text.trim();
-        let with_scheme = if text.contains("://") {
-            text.to_string()
+        let raw = text.trim();
+        // Look for the scheme before trimming slashes: `https://` is not `https:`.
+        let with_scheme = if raw.contains("://") {
+            raw.to_string()
         } else {
-            format!("https://{text}")
+            format!("https://{raw}")
         };
+        let text = raw.trim_end_matches('/');
         let url =
             Url::parse(&with_scheme).map_err(|e| format!("`{text}` is not an origin: {e}"))?;
         if url.host().is_none() {

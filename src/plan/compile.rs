@@ -594,20 +594,6 @@ impl Compiler {
         kind: OperandKind,
         known: &Known,
     ) -> Option<MatcherPlan> {
-        let compiled = self.value(at, node, known)?;
-        if let TplValue::Literal(v) = &compiled {
-            return match Matcher::parse(v, kind) {
-                Ok(m) => Some(MatcherPlan::Static(m)),
-                Err(e) => {
-                    let mut d = at.err(format!("invalid matcher: {e}"), &node.referenced);
-                    if let Some((_, hint)) = e.split_once("did you mean ") {
-                        d = d.with_hint(format!("did you mean {}", hint.trim_end_matches(')')));
-                    }
-                    self.errors.push(d);
-                    None
-                }
-            };
-        }
         if let Value::Object(map) = &node.value {
             for key in map.keys() {
                 if !OPERATORS.contains(&key.as_str()) {
@@ -625,6 +611,21 @@ impl Compiler {
                     return None;
                 }
             }
+        }
+        let compiled = self.value(at, node, known)?;
+        if let TplValue::Literal(v) = &compiled {
+            return match Matcher::parse(v, kind) {
+                Ok(m) => Some(MatcherPlan::Static(m)),
+                Err(e) => {
+                    let mut d = at.err(format!("invalid matcher: {e}"), &node.referenced);
+                    if let Some((_, hint)) = e.split_once("did you mean ") {
+                        let hint = hint.strip_suffix(')').unwrap_or(hint);
+                        d = d.with_hint(format!("did you mean {hint}"));
+                    }
+                    self.errors.push(d);
+                    None
+                }
+            };
         }
         Some(MatcherPlan::Dynamic(compiled, kind))
     }

@@ -146,7 +146,7 @@ pub fn basic_header(user: &str, pass: &str) -> String {
 }
 
 /// Query and form values: scalars as text, lists repeat the key.
-fn flatten(v: &Value) -> Vec<String> {
+pub fn flatten(v: &Value) -> Vec<String> {
     match v {
         Value::Array(items) => items.iter().flat_map(flatten).collect(),
         Value::String(s) => vec![s.clone()],

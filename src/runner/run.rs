@@ -35,17 +35,19 @@ pub async fn execute(rt: Arc<Runtime>, input: RunInput) -> i32 {
     }));
     let permits = Arc::new(Semaphore::new(input.jobs.max(1)));
     let mut tasks = JoinSet::new();
-    for (index, (file, inputs)) in input.files.iter().cloned().zip(input.inputs).enumerate() {
-        let rt = rt.clone();
-        let permits = permits.clone();
-        tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            run_file(rt, index, &file, inputs).await
-        });
-    }
     let mut total = FileStats::default();
     let interrupted = tokio::select! {
         _ = async {
+            // Files start in path order: each takes its permit before it is
+            // spawned, so `--jobs 1` runs them one after the other in order.
+            for (index, (file, inputs)) in input.files.iter().cloned().zip(input.inputs).enumerate() {
+                let Ok(permit) = permits.clone().acquire_owned().await else { break };
+                let rt = rt.clone();
+                tasks.spawn(async move {
+                    let _permit = permit;
+                    run_file(rt, index, &file, inputs).await
+                });
+            }
             while let Some(done) = tasks.join_next().await {
                 if let Ok(s) = done {
                     total.passed += s.passed;

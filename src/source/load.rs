@@ -44,6 +44,9 @@ fn options() -> Options {
     budget.max_events = 2_000_000;
     let mut options = Options::default();
     options.budget = Some(budget);
+    // YAML 1.2 booleans only: `y`, `no`, `on`, `off` stay strings, so
+    // `query: { country: NO }` does not send `false`.
+    options.strict_booleans = true;
     options
 }
 
@@ -65,6 +68,7 @@ fn yaml_error(file: &SourceFile, err: &serde_saphyr::Error, what: &str) -> Diagn
         None => plain,
     };
     let (title, hint) = explain(&message, what);
+    let hint = shape_hint(err.without_snippet()).or(hint);
     let diag = match err.location() {
         Some(loc) if loc.line() > 0 => file.error_at(title, &loc),
         _ => Diagnostic::in_file(title, &file.path),
@@ -73,6 +77,33 @@ fn yaml_error(file: &SourceFile, err: &serde_saphyr::Error, what: &str) -> Diagn
         Some(h) => diag.with_hint(h),
         None => diag,
     }
+}
+
+/// What to write instead, for errors serde's wording gives no advice on:
+/// a value of the wrong shape, or broken YAML syntax.
+fn shape_hint(err: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::Error as E;
+    let hint = match err {
+        E::Unexpected { expected, .. } => match *expected {
+            "sequence start" => "write a list: `[a, b]`, or one `- item` per line".to_string(),
+            "mapping start" => "write `key: value` pairs indented under this key".to_string(),
+            "string scalar" => {
+                "write a single value; quote it if it starts with `[` or `{`".to_string()
+            }
+            other => format!("write {other} here"),
+        },
+        E::InvalidBooleanStrict { .. } => "write true or false".to_string(),
+        E::InvalidScalar { ty, .. } if ty.starts_with('u') || ty.starts_with('i') => {
+            "write a whole number, e.g. 3".to_string()
+        }
+        E::InvalidScalar { ty, .. } => format!("write a value of type {ty}"),
+        E::DuplicateMappingKey { .. } => "each key may appear once in a map".to_string(),
+        E::ExternalMessage { .. } | E::Eof { .. } => {
+            "check the indentation and the quotes on this line and the one before".to_string()
+        }
+        _ => return None,
+    };
+    Some(hint)
 }
 
 /// Turns serde's wording into ours, with a hint where one helps.
@@ -102,7 +133,10 @@ fn explain(message: &str, what: &str) -> (String, Option<String>) {
         );
     }
     if message.starts_with("invalid type") || message.starts_with("expected") {
-        return (format!("wrong type: {message}"), None);
+        return (
+            format!("wrong type: {message}"),
+            Some("`sesame schema` prints the shape every key expects".into()),
+        );
     }
     (message.to_string(), None)
 }
@@ -129,6 +163,34 @@ mod tests {
         assert_eq!(err.title, "unknown key `metod` in a request file");
         assert_eq!(err.span.as_ref().map(|s| (s.line, s.column)), Some((3, 5)));
         assert_eq!(err.hint.as_deref(), Some("did you mean `method`?"));
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_stay_strings() {
+        let v: serde_json::Value = parse(
+            &file("a: [y, n, yes, no, on, off, true, false]\n"),
+            "a file",
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"a": ["y", "n", "yes", "no", "on", "off", true, false]})
+        );
+    }
+
+    #[test]
+    fn wrong_shapes_and_syntax_errors_have_hints() {
+        for text in [
+            "tags: smoke\nrequests:\n  - url: http://x\n",
+            "requests:\n  - url: http://x\n    follow_redirects: maybe\n",
+            "requests:\n  - url: http://x\n    retry: { count: many }\n",
+            "requests:\n  - url: http://x\n   method: GET\n",
+            "requests:\n  - url: \"http://x\n    method: GET\n",
+        ] {
+            let err = parse::<RequestFile>(&file(text), "a request file").unwrap_err();
+            assert!(err.hint.is_some(), "no hint for {text:?}: {}", err.title);
+            assert!(err.span.is_some(), "no position for {text:?}");
+        }
     }
 
     #[test]

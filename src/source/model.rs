@@ -247,7 +247,7 @@ pub enum WhenShape {
 /// A scalar or list means equality; a map means operators, all of which must hold.
 #[derive(JsonSchema)]
 #[serde(untagged)]
-#[allow(dead_code, clippy::large_enum_variant)]
+#[allow(dead_code, clippy::large_enum_variant)] // only describes the schema; never built
 pub enum MatcherShape {
     Operators(Operators),
     Equals(Value),

@@ -110,3 +110,42 @@ fn wait_bounded(mut cmd: Command) -> Output {
         }
     }
 }
+
+/// `yaml` with every `{URL}` replaced by `server`'s base URL, so request
+/// files can be written as plain raw strings.
+pub fn with_url(server: &TestServer, yaml: &str) -> String {
+    yaml.replace("{URL}", &server.url())
+}
+
+impl Run {
+    /// Asserts that stdout or stderr contains `needle`.
+    #[track_caller]
+    pub fn assert_has(&self, needle: &str) -> &Run {
+        assert!(
+            self.all().contains(needle),
+            "expected output to contain {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts that stderr contains `needle`.
+    #[track_caller]
+    pub fn assert_stderr_has(&self, needle: &str) -> &Run {
+        assert!(
+            self.stderr.contains(needle),
+            "expected stderr to contain {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}
+
+impl Project {
+    /// Writes a request file whose `{URL}` is `server`'s base URL.
+    pub fn request_file(&self, rel: &str, server: &TestServer, yaml: &str) -> &Project {
+        self.file(rel, &with_url(server, yaml))
+    }
+}
