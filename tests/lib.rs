@@ -7,3 +7,4 @@ mod support;
 mod docs;
 mod schema;
 mod smoke;
+mod auth_apply;
