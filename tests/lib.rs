@@ -8,3 +8,8 @@ mod docs;
 mod schema;
 mod smoke;
 mod auth_apply;
+mod auth_cache;
+mod auth_flow;
+mod auth_mask;
+mod auth_secrets;
+mod auth_totp;
