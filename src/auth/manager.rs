@@ -451,6 +451,14 @@ async fn run_step(
         let inc = exchange::send(rt, &out, creds, jar)
             .await
             .map_err(|f| f.message)?;
+        let body = exchange::Body::new(&inc.body);
+        let failures = exchange::evaluate(step, &inc, &body, scope);
+        let caught = failures.is_empty().then(|| exchange::capture(step, &inc, &body));
+        // Captured values (tokens) are secret: known to the redactor before
+        // the response that carries them is shown.
+        if let Some(Ok(values)) = &caught {
+            values.iter().for_each(|(_, v)| register_value(rt, v));
+        }
         if rt.flags.verbose {
             let (request, response) = exchange::exchange_text(rt, &out, Some(&inc));
             rt.emit(Event::Exchange(Exchange {
@@ -459,10 +467,8 @@ async fn run_step(
                 response,
             }));
         }
-        let body = exchange::Body::new(&inc.body);
-        let failures = exchange::evaluate(step, &inc, &body, scope);
-        if failures.is_empty() {
-            return exchange::capture(step, &inc, &body).map_err(|f| f.message);
+        if let Some(result) = caught {
+            return result.map_err(|f| f.message);
         }
         let detail: Vec<String> = failures.iter().map(|f| f.message.clone()).collect();
         last = format!(
