@@ -156,3 +156,58 @@ fn token_of_a_profile_that_cannot_log_in_is_exit_3() {
     assert_eq!(run.stdout, "", "nothing on stdout");
     assert!(!run.all().contains("nope"), "the wrong secret is masked: {}", run.all());
 }
+
+const TENANT_PROFILE: &str = r#"
+secrets:
+  client_id: { env: T_CLIENT_ID }
+  client_secret: { env: T_CLIENT_SECRET }
+login:
+  - name: get token
+    method: POST
+    url: "{{ base_url }}/oauth"
+    basic: { username: "{{ secrets.client_id }}", password: "{{ secrets.client_secret }}" }
+    capture: { token: $.access_token }
+apply:
+  headers: { Authorization: "Bearer {{ token }}" }
+ttl: 15m
+"#;
+
+const TENANT_FILE: &str = r#"
+profile: oauth
+requests:
+  - { name: echo, url: "{{ base_url }}/echo/tenant" }
+"#;
+
+#[test]
+fn a_token_cached_for_one_var_value_is_not_reused_for_another() {
+    // The profile's login URL comes from --var: another tenant must log in,
+    // never receive the first tenant's cached token.
+    let server = TestServer::start();
+    let mut p = project(&server, &[("oauth", TENANT_PROFILE)], &[("a", TENANT_FILE)]);
+    with_oauth_env(&mut p);
+    let a = format!("base_url={}", server.url());
+    let b = format!("base_url={}", server.other_origin_url());
+    p.run(&["run", "--var", &a]).assert_code(0);
+    p.run(&["run", "--var", &a]).assert_code(0);
+    assert_eq!(server.hits_to("/oauth").len(), 1, "same inputs: cached");
+    p.run(&["run", "--var", &b]).assert_code(0);
+    let logins = server.hits_to("/oauth");
+    assert_eq!(logins.len(), 2, "another --var value: a new login");
+    assert_eq!(logins[1].header("host"), Some(format!("localhost:{}", server.addr.port()).as_str()));
+}
+
+#[test]
+fn a_token_cached_for_one_env_value_is_not_reused_for_another() {
+    let server = TestServer::start();
+    let profile = TENANT_PROFILE.replace("{{ base_url }}", "{{ env.T_BASE_URL }}");
+    let file = TENANT_FILE.replace("{{ base_url }}", "{{ env.T_BASE_URL }}");
+    let mut p = project(&server, &[("oauth", &profile)], &[("a", &file)]);
+    with_oauth_env(&mut p);
+    p.env("T_BASE_URL", &server.url());
+    p.run(&["run"]).assert_code(0);
+    p.run(&["run"]).assert_code(0);
+    assert_eq!(server.hits_to("/oauth").len(), 1, "same inputs: cached");
+    p.env("T_BASE_URL", &server.other_origin_url());
+    p.run(&["run"]).assert_code(0);
+    assert_eq!(server.hits_to("/oauth").len(), 2, "another env value: a new login");
+}
