@@ -5,11 +5,16 @@ use crate::support::{Project, TestServer};
 
 /// `@URL@` → the server's URL, `@OTHER@` → the same server as `localhost`.
 pub fn sub(text: &str, server: &TestServer) -> String {
-    text.replace("@URL@", &server.url()).replace("@OTHER@", &server.other_origin_url())
+    text.replace("@URL@", &server.url())
+        .replace("@OTHER@", &server.other_origin_url())
 }
 
 /// A project with `profiles/NAME.yaml` and `requests/NAME.yaml`.
-pub fn project(server: &TestServer, profiles: &[(&str, &str)], requests: &[(&str, &str)]) -> Project {
+pub fn project(
+    server: &TestServer,
+    profiles: &[(&str, &str)],
+    requests: &[(&str, &str)],
+) -> Project {
     let p = Project::new();
     for (name, body) in profiles {
         p.file(&format!("profiles/{name}.yaml"), &sub(body, server));
@@ -41,7 +46,8 @@ expires_in: "{{ expires_in }}"
 "#;
 
 pub fn with_oauth_env(p: &mut Project) {
-    p.env("T_CLIENT_ID", "client").env("T_CLIENT_SECRET", "secret");
+    p.env("T_CLIENT_ID", "client")
+        .env("T_CLIENT_SECRET", "secret");
 }
 
 #[test]
@@ -66,7 +72,10 @@ requests:
     let login = server.hits_to("/oauth");
     assert_eq!(login.len(), 1);
     // basic client:secret
-    assert_eq!(login[0].header("authorization"), Some("Basic Y2xpZW50OnNlY3JldA=="));
+    assert_eq!(
+        login[0].header("authorization"),
+        Some("Basic Y2xpZW50OnNlY3JldA==")
+    );
     let prot = server.hits_to("/protected");
     assert_eq!(prot.len(), 1);
     assert_eq!(prot[0].header("authorization"), Some("Bearer tok-oauth-0"));
@@ -153,12 +162,20 @@ requests:
     assert_eq!(server.hits_to("/session").len(), 1);
     let data = server.hits_to("/session/data");
     assert_eq!(data.len(), 2);
-    assert!(data.iter().any(|h| h.header("cookie").is_some_and(|c| c.contains("sid=sid-0"))));
-    assert!(data.iter().any(|h| h.header("cookie").is_none()), "a request without the profile got its cookie");
+    assert!(
+        data.iter()
+            .any(|h| h.header("cookie").is_some_and(|c| c.contains("sid=sid-0")))
+    );
+    assert!(
+        data.iter().any(|h| h.header("cookie").is_none()),
+        "a request without the profile got its cookie"
+    );
     assert_eq!(server.counter("signouts"), 1);
     let end = server.hits_to("/session/end");
     assert!(
-        end[0].header("cookie").is_some_and(|c| c.contains("sid=sid-0")),
+        end[0]
+            .header("cookie")
+            .is_some_and(|c| c.contains("sid=sid-0")),
         "logout is sent with the profile's cookies: {:?}",
         end[0].headers
     );
@@ -195,8 +212,14 @@ requests:
     let hits = server.hits_to("/echo");
     assert_eq!(hits.len(), 1);
     // base64("alice@example.com:pa:ss")
-    assert_eq!(hits[0].header("authorization"), Some("Basic YWxpY2VAZXhhbXBsZS5jb206cGE6c3M="));
-    assert!(server.hits().iter().all(|h| h.path == "/echo"), "no login request is sent");
+    assert_eq!(
+        hits[0].header("authorization"),
+        Some("Basic YWxpY2VAZXhhbXBsZS5jb206cGE6c3M=")
+    );
+    assert!(
+        server.hits().iter().all(|h| h.path == "/echo"),
+        "no login request is sent"
+    );
 }
 
 #[test]
@@ -237,7 +260,10 @@ requests:
     let step2 = server.hits_to("/echo/exchange");
     assert_eq!(step2.len(), 1);
     assert_eq!(step2[0].header("x-first"), Some("tok-json-0"));
-    assert_eq!(server.hits_to("/protected")[0].header("authorization"), Some("Bearer tok-json-0"));
+    assert_eq!(
+        server.hits_to("/protected")[0].header("authorization"),
+        Some("Bearer tok-json-0")
+    );
 }
 
 #[test]
@@ -318,8 +344,16 @@ requests:
     );
     let run = p.run(&["run"]);
     run.assert_code(2);
-    assert!(run.all().contains("org_id"), "the error names the variable: {}", run.all());
-    assert!(run.all().contains("tenant"), "the error names the profile file: {}", run.all());
+    assert!(
+        run.all().contains("org_id"),
+        "the error names the variable: {}",
+        run.all()
+    );
+    assert!(
+        run.all().contains("tenant"),
+        "the error names the profile file: {}",
+        run.all()
+    );
     assert!(server.hits().is_empty(), "nothing is sent");
     // The same variable from --var is fine: profiles see --var.
     p.run(&["run", "--var", "org_id=7"]).assert_code(0);
@@ -374,10 +408,17 @@ requests:
     let other = server.hits_to("/echo/other");
     assert_eq!(other.len(), 1);
     let h = &other[0];
-    assert_eq!(h.header("host"), Some(format!("localhost:{}", server.addr.port()).as_str()));
+    assert_eq!(
+        h.header("host"),
+        Some(format!("localhost:{}", server.addr.port()).as_str())
+    );
     assert_eq!(h.header("x-api-key"), None, "{:?}", h.headers);
     assert!(!h.query.contains("api_key"), "{}", h.query);
-    assert!(h.header("cookie").is_none_or(|c| !c.contains("sid=")), "{:?}", h.headers);
+    assert!(
+        h.header("cookie").is_none_or(|c| !c.contains("sid=")),
+        "{:?}",
+        h.headers
+    );
 }
 
 #[test]
@@ -408,7 +449,10 @@ requests:
         )],
     );
     p.run(&["run"]).assert_code(0);
-    assert_eq!(server.hits_to("/redirect")[0].header("x-api-key"), Some("k-123"));
+    assert_eq!(
+        server.hits_to("/redirect")[0].header("x-api-key"),
+        Some("k-123")
+    );
     let other = server.hits_to("/echo/other");
     assert_eq!(other.len(), 1);
     assert_eq!(other[0].header("x-api-key"), None, "{:?}", other[0].headers);
@@ -442,10 +486,17 @@ requests:
     );
     let run = p.run(&["run"]);
     run.assert_code(1);
-    assert!(server.hits_to("/echo/refused").is_empty(), "nothing is sent");
+    assert!(
+        server.hits_to("/echo/refused").is_empty(),
+        "nothing is sent"
+    );
     assert!(server.hits_to("/echo/after").is_empty(), "the file stops");
     let origin = server.other_origin_url();
-    assert!(run.all().contains(&origin), "the message names {origin}: {}", run.all());
+    assert!(
+        run.all().contains(&origin),
+        "the message names {origin}: {}",
+        run.all()
+    );
 }
 
 #[test]
@@ -468,5 +519,9 @@ requests:
     let run = p.run(&["run"]);
     run.assert_code(1);
     assert!(server.hits_to("/protected").is_empty());
-    assert!(run.all().contains(&server.other_origin_url()), "{}", run.all());
+    assert!(
+        run.all().contains(&server.other_origin_url()),
+        "{}",
+        run.all()
+    );
 }

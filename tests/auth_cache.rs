@@ -15,7 +15,10 @@ requests:
 fn cached_files(p: &crate::support::Project) -> Vec<std::path::PathBuf> {
     p.files_under(".cache-sesame")
         .into_iter()
-        .filter(|f| f.to_string_lossy().contains("credentials") && f.extension().is_some_and(|e| e == "json"))
+        .filter(|f| {
+            f.to_string_lossy().contains("credentials")
+                && f.extension().is_some_and(|e| e == "json")
+        })
         .collect()
 }
 
@@ -32,23 +35,48 @@ fn credentials_are_cached_privately_and_reused_until_inputs_change() {
     let files = cached_files(&p);
     assert_eq!(files.len(), 1, "one credential file: {files:?}");
     assert_eq!(mode_of(&files[0]), 0o600, "credential file mode");
-    assert_eq!(mode_of(files[0].parent().unwrap()), 0o700, "credential folder mode");
+    assert_eq!(
+        mode_of(files[0].parent().unwrap()),
+        0o700,
+        "credential folder mode"
+    );
     let text = std::fs::read_to_string(&files[0]).unwrap();
-    assert!(!text.contains("Basic Y2xpZW50OnNlY3JldA=="), "login secrets are not written");
-    assert!(!text.contains("\"secret\""), "secret values are not written: {text}");
+    assert!(
+        !text.contains("Basic Y2xpZW50OnNlY3JldA=="),
+        "login secrets are not written"
+    );
+    assert!(
+        !text.contains("\"secret\""),
+        "secret values are not written: {text}"
+    );
 
     // Second run: from the cache, no login.
     p.run(&["run"]).assert_code(0);
-    assert_eq!(server.hits_to("/oauth").len(), 1, "the cached token is reused");
+    assert_eq!(
+        server.hits_to("/oauth").len(),
+        1,
+        "the cached token is reused"
+    );
     assert_eq!(server.hits_to("/protected").len(), 2);
-    assert_eq!(server.hits_to("/protected")[1].header("authorization"), Some("Bearer tok-oauth-0"));
+    assert_eq!(
+        server.hits_to("/protected")[1].header("authorization"),
+        Some("Bearer tok-oauth-0")
+    );
 
     // A secret's value changes: another key, a new login.
     p.env("T_TENANT", "globex");
     p.run(&["run"]).assert_code(0);
-    assert_eq!(server.hits_to("/oauth").len(), 2, "changed secret value → new login");
+    assert_eq!(
+        server.hits_to("/oauth").len(),
+        2,
+        "changed secret value → new login"
+    );
     let after = cached_files(&p);
-    assert_eq!(after.len(), 1, "the older login of the profile is replaced: {after:?}");
+    assert_eq!(
+        after.len(),
+        1,
+        "the older login of the profile is replaced: {after:?}"
+    );
     assert_ne!(after[0], files[0], "the key changed");
 
     // --no-cache logs in, whatever is cached.
@@ -57,7 +85,10 @@ fn credentials_are_cached_privately_and_reused_until_inputs_change() {
 
     // `sesame cache clear` empties it; the next run logs in.
     p.run(&["cache", "clear"]).assert_code(0);
-    assert!(cached_files(&p).is_empty(), "cache clear leaves no credential");
+    assert!(
+        cached_files(&p).is_empty(),
+        "cache clear leaves no credential"
+    );
     p.run(&["run"]).assert_code(0);
     assert_eq!(server.hits_to("/oauth").len(), 4);
 }
@@ -68,16 +99,25 @@ fn a_changed_profile_file_or_environment_is_a_new_login() {
     let mut p = project(
         &server,
         &[("oauth", OAUTH_PROFILE)],
-        &[("a", &PROTECTED_FILE.replace("    headers: { X-Tenant: \"{{ secrets.tenant }}\" }\n", ""))],
+        &[(
+            "a",
+            &PROTECTED_FILE.replace("    headers: { X-Tenant: \"{{ secrets.tenant }}\" }\n", ""),
+        )],
     );
-    p.file("sesame.yaml", "environments:\n  one: { region: a }\n  two: { region: b }\n");
+    p.file(
+        "sesame.yaml",
+        "environments:\n  one: { region: a }\n  two: { region: b }\n",
+    );
     with_oauth_env(&mut p);
     p.run(&["run", "--env", "one"]).assert_code(0);
     p.run(&["run", "--env", "one"]).assert_code(0);
     assert_eq!(server.hits_to("/oauth").len(), 1);
     p.run(&["run", "--env", "two"]).assert_code(0);
     assert_eq!(server.hits_to("/oauth").len(), 2, "another environment");
-    let edited = format!("{}\ndescription: edited\n", crate::auth_apply::sub(OAUTH_PROFILE, &server));
+    let edited = format!(
+        "{}\ndescription: edited\n",
+        crate::auth_apply::sub(OAUTH_PROFILE, &server)
+    );
     std::fs::write(p.path().join("profiles/oauth.yaml"), edited).unwrap();
     p.run(&["run", "--env", "two"]).assert_code(0);
     assert_eq!(server.hits_to("/oauth").len(), 3, "an edited profile");
@@ -89,15 +129,26 @@ fn a_cached_token_refused_with_401_is_replaced() {
     let mut p = project(
         &server,
         &[("oauth", OAUTH_PROFILE)],
-        &[("a", &PROTECTED_FILE.replace("    headers: { X-Tenant: \"{{ secrets.tenant }}\" }\n", ""))],
+        &[(
+            "a",
+            &PROTECTED_FILE.replace("    headers: { X-Tenant: \"{{ secrets.tenant }}\" }\n", ""),
+        )],
     );
     with_oauth_env(&mut p);
     p.run(&["run"]).assert_code(0);
     server.revoke_tokens();
     p.run(&["run"]).assert_code(0);
-    assert_eq!(server.hits_to("/oauth").len(), 2, "the stale cached token led to one login");
+    assert_eq!(
+        server.hits_to("/oauth").len(),
+        2,
+        "the stale cached token led to one login"
+    );
     p.run(&["run"]).assert_code(0);
-    assert_eq!(server.hits_to("/oauth").len(), 2, "and the fresh one was cached");
+    assert_eq!(
+        server.hits_to("/oauth").len(),
+        2,
+        "and the fresh one was cached"
+    );
 }
 
 #[test]
@@ -110,7 +161,10 @@ fn a_profile_with_logout_is_never_cached() {
     let mut p = project(
         &server,
         &[("oauth", &with_logout)],
-        &[("a", &PROTECTED_FILE.replace("    headers: { X-Tenant: \"{{ secrets.tenant }}\" }\n", ""))],
+        &[(
+            "a",
+            &PROTECTED_FILE.replace("    headers: { X-Tenant: \"{{ secrets.tenant }}\" }\n", ""),
+        )],
     );
     with_oauth_env(&mut p);
     p.run(&["run"]).assert_code(0);
@@ -126,7 +180,10 @@ fn cache_false_keeps_a_profile_out_of_the_cache() {
     let mut p = project(
         &server,
         &[("oauth", &format!("{OAUTH_PROFILE}\ncache: false\n"))],
-        &[("a", &PROTECTED_FILE.replace("    headers: { X-Tenant: \"{{ secrets.tenant }}\" }\n", ""))],
+        &[(
+            "a",
+            &PROTECTED_FILE.replace("    headers: { X-Tenant: \"{{ secrets.tenant }}\" }\n", ""),
+        )],
     );
     with_oauth_env(&mut p);
     p.run(&["run"]).assert_code(0);
@@ -150,11 +207,16 @@ fn token_prints_only_the_token() {
 fn token_of_a_profile_that_cannot_log_in_is_exit_3() {
     let server = TestServer::start();
     let mut p = project(&server, &[("oauth", OAUTH_PROFILE)], &[]);
-    p.env("T_CLIENT_ID", "client").env("T_CLIENT_SECRET", "nope");
+    p.env("T_CLIENT_ID", "client")
+        .env("T_CLIENT_SECRET", "nope");
     let run = p.run(&["token", "oauth"]);
     run.assert_code(3);
     assert_eq!(run.stdout, "", "nothing on stdout");
-    assert!(!run.all().contains("nope"), "the wrong secret is masked: {}", run.all());
+    assert!(
+        !run.all().contains("nope"),
+        "the wrong secret is masked: {}",
+        run.all()
+    );
 }
 
 const TENANT_PROFILE: &str = r#"
@@ -193,7 +255,10 @@ fn a_token_cached_for_one_var_value_is_not_reused_for_another() {
     p.run(&["run", "--var", &b]).assert_code(0);
     let logins = server.hits_to("/oauth");
     assert_eq!(logins.len(), 2, "another --var value: a new login");
-    assert_eq!(logins[1].header("host"), Some(format!("localhost:{}", server.addr.port()).as_str()));
+    assert_eq!(
+        logins[1].header("host"),
+        Some(format!("localhost:{}", server.addr.port()).as_str())
+    );
 }
 
 #[test]
@@ -209,5 +274,9 @@ fn a_token_cached_for_one_env_value_is_not_reused_for_another() {
     assert_eq!(server.hits_to("/oauth").len(), 1, "same inputs: cached");
     p.env("T_BASE_URL", &server.other_origin_url());
     p.run(&["run"]).assert_code(0);
-    assert_eq!(server.hits_to("/oauth").len(), 2, "another env value: a new login");
+    assert_eq!(
+        server.hits_to("/oauth").len(),
+        2,
+        "another env value: a new login"
+    );
 }

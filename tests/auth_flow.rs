@@ -23,7 +23,11 @@ fn one_login_for_eight_parallel_files() {
     let mut p = project(&server, &[("oauth", OAUTH_PROFILE)], &files);
     with_oauth_env(&mut p);
     p.run(&["run", "--jobs", "4", "--no-cache"]).assert_code(0);
-    assert_eq!(server.hits_to("/oauth").len(), 1, "a profile is resolved once per run");
+    assert_eq!(
+        server.hits_to("/oauth").len(),
+        1,
+        "a profile is resolved once per run"
+    );
     assert_eq!(server.hits_to("/protected").len(), 8);
 }
 
@@ -81,7 +85,11 @@ requests:
     with_oauth_env(&mut p);
     p.run(&["run", "--no-cache"]).assert_code(1);
     assert_eq!(server.hits_to("/oauth").len(), 2, "one re-login");
-    assert_eq!(server.hits_to("/status/401").len(), 2, "sent once more, not again");
+    assert_eq!(
+        server.hits_to("/status/401").len(),
+        2,
+        "sent once more, not again"
+    );
 }
 
 #[test]
@@ -104,9 +112,17 @@ requests:
     );
     with_oauth_env(&mut p);
     p.run(&["run"]).assert_code(0);
-    assert_eq!(server.hits_to("/oauth").len(), 3, "30 s left is under the 60 s margin: log in before each use");
+    assert_eq!(
+        server.hits_to("/oauth").len(),
+        3,
+        "30 s left is under the 60 s margin: log in before each use"
+    );
     // And the baseline: 900 s tokens are reused.
-    std::fs::write(p.path().join("profiles/oauth.yaml"), crate::auth_apply::sub(OAUTH_PROFILE, &server)).unwrap();
+    std::fs::write(
+        p.path().join("profiles/oauth.yaml"),
+        crate::auth_apply::sub(OAUTH_PROFILE, &server),
+    )
+    .unwrap();
     p.run(&["run", "--no-cache"]).assert_code(0);
     assert_eq!(server.hits_to("/oauth").len(), 4);
 }
@@ -159,7 +175,11 @@ profile: sess
 requests:
   - { name: data, url: "@URL@/session/data", expect: { status: 200 } }
 "#;
-    let p = project(&server, &[("sess", SESSION_PROFILE)], &[("a", file), ("b", file), ("c", file)]);
+    let p = project(
+        &server,
+        &[("sess", SESSION_PROFILE)],
+        &[("a", file), ("b", file), ("c", file)],
+    );
     p.run(&["run", "--jobs", "3"]).assert_code(0);
     assert_eq!(server.hits_to("/session").len(), 1);
     assert_eq!(server.counter("signouts"), 1);
@@ -184,7 +204,10 @@ requests:
     let child = p.spawn(&["run"]);
     let started = Instant::now();
     while server.hits_to("/slow/5000").is_empty() {
-        assert!(started.elapsed() < Duration::from_secs(20), "the slow request was never sent");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the slow request was never sent"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     std::thread::sleep(Duration::from_millis(300));
@@ -196,7 +219,10 @@ requests:
     let run = finish(child);
     run.assert_code(130);
     assert_eq!(server.counter("signouts"), 1);
-    assert!(started.elapsed() < Duration::from_secs(4), "did not wait for the slow response");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "did not wait for the slow response"
+    );
 }
 
 #[test]
@@ -204,7 +230,13 @@ fn a_failed_login_is_exit_3_and_other_profiles_still_run() {
     let server = TestServer::start();
     let mut p = project(
         &server,
-        &[("oauth", OAUTH_PROFILE), ("bad", &OAUTH_PROFILE.replace("T_CLIENT_SECRET", "T_BAD_SECRET"))],
+        &[
+            ("oauth", OAUTH_PROFILE),
+            (
+                "bad",
+                &OAUTH_PROFILE.replace("T_CLIENT_SECRET", "T_BAD_SECRET"),
+            ),
+        ],
         &[
             (
                 "a",
@@ -216,7 +248,12 @@ requests:
 "#,
             ),
             ("b", PROTECTED_FILE),
-            ("c", PROTECTED_FILE.replace("/protected\"", "/protected\"\n    profile: bad").as_str()),
+            (
+                "c",
+                PROTECTED_FILE
+                    .replace("/protected\"", "/protected\"\n    profile: bad")
+                    .as_str(),
+            ),
             (
                 "d",
                 r#"
@@ -232,14 +269,69 @@ requests:
     run.assert_code(3);
     let all = run.all();
     assert!(all.contains("get token"), "names the login step: {all}");
-    assert!(all.contains("401") && all.contains("\"error\""), "says why: {all}");
-    assert_eq!(server.hits_to("/protected").len(), 1, "the good profile's file ran");
-    assert!(server.hits_to("/echo/never").is_empty(), "the file of the failed profile stops");
+    assert!(
+        all.contains("401") && all.contains("\"error\""),
+        "says why: {all}"
+    );
+    assert_eq!(
+        server.hits_to("/protected").len(),
+        1,
+        "the good profile's file ran"
+    );
+    assert!(
+        server.hits_to("/echo/never").is_empty(),
+        "the file of the failed profile stops"
+    );
     assert_eq!(server.hits_to("/status/500").len(), 1);
     let bad_logins = server
         .hits_to("/oauth")
         .iter()
         .filter(|h| h.header("authorization") != Some("Basic Y2xpZW50OnNlY3JldA=="))
         .count();
-    assert_eq!(bad_logins, 1, "a failed login is not retried by every request");
+    assert_eq!(
+        bad_logins, 1,
+        "a failed login is not retried by every request"
+    );
+}
+
+#[test]
+fn without_expires_in_or_ttl_the_jwt_exp_decides() {
+    let server = TestServer::with(auth_routes);
+    let profile = |ttl: u64| {
+        format!(
+            r#"
+login:
+  - name: jwt
+    method: POST
+    url: "@URL@/login/jwt?ttl={ttl}"
+    capture: {{ token: $.token }}
+apply:
+  headers: {{ Authorization: "Bearer {{{{ token }}}}" }}
+"#
+        )
+    };
+    let file = r#"
+profile: jwt
+requests:
+  - { name: one, url: "@URL@/echo/1" }
+  - { name: two, url: "@URL@/echo/2" }
+  - { name: three, url: "@URL@/echo/3" }
+"#;
+    let p = project(&server, &[("jwt", &profile(30))], &[("a", file)]);
+    p.run(&["run", "--no-cache"]).assert_code(0);
+    assert_eq!(
+        server.hits_to("/login/jwt").len(),
+        3,
+        "a JWT expiring in 30 s is refreshed before each use"
+    );
+    p.file(
+        "profiles/jwt.yaml",
+        &crate::auth_apply::sub(&profile(3600), &server),
+    );
+    p.run(&["run", "--no-cache"]).assert_code(0);
+    assert_eq!(
+        server.hits_to("/login/jwt").len(),
+        4,
+        "a JWT valid for an hour is reused"
+    );
 }

@@ -68,7 +68,10 @@ fn secret_values(server: &TestServer) -> Vec<(String, String)> {
         .and_then(|v| v.strip_prefix("Bearer "))
         .expect("bearer token")
         .to_string();
-    let code = server.hits_to("/totp/check")[0].header("totp-auth").unwrap().to_string();
+    let code = server.hits_to("/totp/check")[0]
+        .header("totp-auth")
+        .unwrap()
+        .to_string();
     vec![
         ("client id".into(), STRONG_CLIENT.into()),
         ("client secret".into(), STRONG_SECRET.into()),
@@ -76,15 +79,25 @@ fn secret_values(server: &TestServer) -> Vec<(String, String)> {
         ("password".into(), PASSWORD.into()),
         ("token".into(), token),
         ("totp code".into(), code),
-        ("login basic".into(), b64(&format!("{STRONG_CLIENT}:{STRONG_SECRET}"))),
-        ("request basic".into(), b64(&format!("{STRONG_CLIENT}:{PASSWORD}"))),
+        (
+            "login basic".into(),
+            b64(&format!("{STRONG_CLIENT}:{STRONG_SECRET}")),
+        ),
+        (
+            "request basic".into(),
+            b64(&format!("{STRONG_CLIENT}:{PASSWORD}")),
+        ),
     ]
 }
 
 fn run_with_reports(p: &Project, extra: &[&str]) -> (Run, Vec<(String, String)>) {
     let mut args = vec!["run", "--verbose"];
     args.extend_from_slice(extra);
-    let reports = ["junit:out/junit.xml", "json:out/report.json", "tap:out/report.tap"];
+    let reports = [
+        "junit:out/junit.xml",
+        "json:out/report.json",
+        "tap:out/report.tap",
+    ];
     for r in &reports {
         args.push("--report");
         args.push(r);
@@ -94,7 +107,8 @@ fn run_with_reports(p: &Project, extra: &[&str]) -> (Run, Vec<(String, String)>)
     let files = ["out/junit.xml", "out/report.json", "out/report.tap"]
         .iter()
         .map(|f| {
-            let text = std::fs::read_to_string(p.path().join(f)).unwrap_or_else(|e| panic!("report {f}: {e}\n{}", run.all()));
+            let text = std::fs::read_to_string(p.path().join(f))
+                .unwrap_or_else(|e| panic!("report {f}: {e}\n{}", run.all()));
             (f.to_string(), text)
         })
         .collect();
@@ -107,13 +121,28 @@ fn no_secret_appears_in_output_or_reports() {
     let p = setup(&server);
     let (run, reports) = run_with_reports(&p, &[]);
     run.assert_code(1);
-    assert_eq!(server.counter("totp-ok"), 1, "the login worked: {}", run.all());
-    assert!(run.all().contains("not the token"), "the failure is reported: {}", run.all());
-    let mut places = vec![("stdout".to_string(), run.stdout.clone()), ("stderr".to_string(), run.stderr.clone())];
+    assert_eq!(
+        server.counter("totp-ok"),
+        1,
+        "the login worked: {}",
+        run.all()
+    );
+    assert!(
+        run.all().contains("not the token"),
+        "the failure is reported: {}",
+        run.all()
+    );
+    let mut places = vec![
+        ("stdout".to_string(), run.stdout.clone()),
+        ("stderr".to_string(), run.stderr.clone()),
+    ];
     places.extend(reports);
     for (what, value) in secret_values(&server) {
         for (place, text) in &places {
-            assert!(!text.contains(&value), "{what} `{value}` appears in {place}:\n{text}");
+            assert!(
+                !text.contains(&value),
+                "{what} `{value}` appears in {place}:\n{text}"
+            );
         }
     }
     assert!(run.stdout.contains("***"), "something was masked");
@@ -129,6 +158,9 @@ fn show_secrets_shows_them() {
     let values = secret_values(&server);
     for what in ["token", "password", "request basic", "login basic"] {
         let value = &values.iter().find(|(w, _)| w == what).unwrap().1;
-        assert!(all.contains(value.as_str()), "{what} `{value}` is shown with --show-secrets:\n{all}");
+        assert!(
+            all.contains(value.as_str()),
+            "{what} `{value}` is shown with --show-secrets:\n{all}"
+        );
     }
 }

@@ -22,12 +22,18 @@ fn env_source() {
     let server = TestServer::start();
     let mut p = project(
         &server,
-        &[("key", "secrets:\n  key: { env: T_KEY }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n")],
+        &[(
+            "key",
+            "secrets:\n  key: { env: T_KEY }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n",
+        )],
         &[("a", KEYED_REQUEST)],
     );
     p.env("T_KEY", "k-123");
     p.run(&["run"]).assert_code(0);
-    assert_eq!(server.hits_to("/needs-key")[0].header("x-api-key"), Some("k-123"));
+    assert_eq!(
+        server.hits_to("/needs-key")[0].header("x-api-key"),
+        Some("k-123")
+    );
 }
 
 #[test]
@@ -35,7 +41,10 @@ fn env_source_from_dot_env_file() {
     let server = TestServer::start();
     let p = project(
         &server,
-        &[("key", "secrets:\n  key: { env: T_DOTENV_KEY }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n")],
+        &[(
+            "key",
+            "secrets:\n  key: { env: T_DOTENV_KEY }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n",
+        )],
         &[("a", KEYED_REQUEST)],
     );
     p.file(".env", "T_DOTENV_KEY=k-123\n");
@@ -57,7 +66,10 @@ fn file_source_is_relative_to_the_profile_and_trims_the_newline() {
     // A decoy where a cwd-relative lookup would find it.
     p.file("keys/api.txt", "wrong\n");
     p.run(&["run"]).assert_code(0);
-    assert_eq!(server.hits_to("/needs-key")[0].header("x-api-key"), Some("k-123"));
+    assert_eq!(
+        server.hits_to("/needs-key")[0].header("x-api-key"),
+        Some("k-123")
+    );
 }
 
 #[test]
@@ -82,7 +94,11 @@ apply:
     p.run(&["run"]).assert_code(0);
     let hit = &server.hits_to("/needs-key")[0];
     assert_eq!(hit.header("x-api-key"), Some("k-123"), "stdout trimmed");
-    assert_eq!(hit.header("x-literal"), Some("$HOME a;b `id`"), "nothing expanded by a shell");
+    assert_eq!(
+        hit.header("x-literal"),
+        Some("$HOME a;b `id`"),
+        "nothing expanded by a shell"
+    );
 }
 
 #[test]
@@ -118,11 +134,21 @@ requests:
     let run = p.run(&["run"]);
     run.assert_code(3);
     let all = run.all();
-    for needle in ["T_NOT_SET_ANYWHERE", "missing-key.txt", "vault is sealed", "prompt", "`key`"] {
+    for needle in [
+        "T_NOT_SET_ANYWHERE",
+        "missing-key.txt",
+        "vault is sealed",
+        "prompt",
+        "`key`",
+    ] {
         assert!(all.contains(needle), "the message names {needle}: {all}");
     }
     assert!(server.hits_to("/needs-key").is_empty());
-    assert_eq!(server.hits_to("/echo/other").len(), 1, "other files still run");
+    assert_eq!(
+        server.hits_to("/echo/other").len(),
+        1,
+        "other files still run"
+    );
 }
 
 #[test]
@@ -131,18 +157,30 @@ fn validate_reports_a_secret_without_source_and_resolves_nothing() {
     let p = project(
         &server,
         &[
-            ("broken", "secrets:\n  api_token: {}\napply:\n  headers: { X-Api-Key: \"{{ secrets.api_token }}\" }\n"),
+            (
+                "broken",
+                "secrets:\n  api_token: {}\napply:\n  headers: { X-Api-Key: \"{{ secrets.api_token }}\" }\n",
+            ),
             (
                 "fine",
                 "secrets:\n  key: { env: T_UNSET_FOR_VALIDATE, command: [false] }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n",
             ),
         ],
-        &[("a", KEYED_REQUEST.replace("profile: key", "profile: fine").as_str())],
+        &[(
+            "a",
+            KEYED_REQUEST
+                .replace("profile: key", "profile: fine")
+                .as_str(),
+        )],
     );
     let run = p.run(&["validate"]);
     run.assert_code(2);
     assert!(run.all().contains("api_token"), "{}", run.all());
-    assert!(run.all().contains("broken"), "names the profile file: {}", run.all());
+    assert!(
+        run.all().contains("broken"),
+        "names the profile file: {}",
+        run.all()
+    );
     std::fs::remove_file(p.path().join("profiles/broken.yaml")).unwrap();
     // Secrets are not resolved by validate: an unset variable is not a problem.
     p.run(&["validate"]).assert_code(0);
@@ -154,7 +192,10 @@ fn validate_reports_an_unknown_secret_name_in_a_request() {
     let server = TestServer::start();
     let p = project(
         &server,
-        &[("key", "secrets:\n  key: { env: T_KEY }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n")],
+        &[(
+            "key",
+            "secrets:\n  key: { env: T_KEY }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n",
+        )],
         &[(
             "a",
             r#"
@@ -196,13 +237,19 @@ fn run_in_pty(p: &crate::support::Project, prompt: &str, answer: &str) -> (i32, 
                 if n == 0 {
                     break;
                 }
-                seen.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                seen.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         })
     };
     let deadline = Instant::now() + Duration::from_secs(20);
     while !seen.lock().unwrap().contains(prompt) {
-        assert!(Instant::now() < deadline, "no prompt within 20 s; output: {}", seen.lock().unwrap());
+        assert!(
+            Instant::now() < deadline,
+            "no prompt within 20 s; output: {}",
+            seen.lock().unwrap()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let mut stdin = child.stdin.take().unwrap();
@@ -215,7 +262,10 @@ fn run_in_pty(p: &crate::support::Project, prompt: &str, answer: &str) -> (i32, 
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("sesame under script did not finish; output: {}", seen.lock().unwrap());
+            panic!(
+                "sesame under script did not finish; output: {}",
+                seen.lock().unwrap()
+            );
         }
         std::thread::sleep(Duration::from_millis(20));
     };
@@ -241,6 +291,12 @@ fn prompt_source_asks_in_a_terminal_without_echo() {
     );
     let (code, out) = run_in_pty(&p, "Vendor API key", "k-123");
     assert_eq!(code, 0, "output: {out}");
-    assert_eq!(server.hits_to("/needs-key")[0].header("x-api-key"), Some("k-123"));
-    assert!(!out.contains("k-123"), "the answer is not echoed nor printed: {out}");
+    assert_eq!(
+        server.hits_to("/needs-key")[0].header("x-api-key"),
+        Some("k-123")
+    );
+    assert!(
+        !out.contains("k-123"),
+        "the answer is not echoed nor printed: {out}"
+    );
 }

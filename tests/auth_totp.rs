@@ -28,7 +28,11 @@ fn totp_command_equals_oathtool() {
             ours.assert_code(0);
             let theirs = oathtool(secret);
             if ours.stdout.trim() == theirs {
-                assert_eq!(ours.stdout, format!("{theirs}\n"), "only the code on stdout");
+                assert_eq!(
+                    ours.stdout,
+                    format!("{theirs}\n"),
+                    "only the code on stdout"
+                );
                 last = None;
                 break;
             }
@@ -74,7 +78,10 @@ fn totp_in_a_login_step_sends_the_rfc6238_code() {
     p.env("T_TOTP_SEED", TOTP_SECRET);
     p.run(&["run"]).assert_code(0);
     assert_eq!(server.counter("totp-ok"), 1, "the server accepted the code");
-    let code = server.hits_to("/totp/check")[0].header("totp-auth").unwrap().to_string();
+    let code = server.hits_to("/totp/check")[0]
+        .header("totp-auth")
+        .unwrap()
+        .to_string();
     assert_eq!(code.len(), 6);
 }
 
@@ -94,7 +101,10 @@ fn totp_accepts_an_otpauth_uri_and_honours_its_period() {
 }
 
 fn now_secs_f64() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
 }
 
 #[test]
@@ -116,7 +126,11 @@ fn a_second_run_in_the_same_step_waits_for_the_next_code_and_says_so() {
     let second = p.run(&["run"]);
     let second_took = now_secs_f64() - second_started;
     second.assert_code(0);
-    assert_eq!(server.counter("totp-ok"), 2, "both codes accepted: none was reused");
+    assert_eq!(
+        server.counter("totp-ok"),
+        2,
+        "both codes accepted: none was reused"
+    );
     let codes: Vec<String> = server
         .hits_to("/totp/check")
         .iter()
@@ -126,9 +140,18 @@ fn a_second_run_in_the_same_step_waits_for_the_next_code_and_says_so() {
     assert_ne!(codes[0], codes[1], "a code is never sent twice");
     if second_started as u64 / PERIOD == step_at_start {
         let out = second.all().to_lowercase();
-        assert!(out.contains("wait") && out.contains("totp"), "the wait is announced: {}", second.all());
-        assert!(second_took > 0.2, "the second run waited for the next step ({second_took:.2}s)");
+        assert!(
+            out.contains("wait") && out.contains("totp"),
+            "the wait is announced: {}",
+            second.all()
+        );
+        assert!(
+            second_took > 0.2,
+            "the second run waited for the next step ({second_took:.2}s)"
+        );
     } else {
-        eprintln!("the machine was too slow to land both runs in one {PERIOD}s step; wait not checked");
+        eprintln!(
+            "the machine was too slow to land both runs in one {PERIOD}s step; wait not checked"
+        );
     }
 }

@@ -377,10 +377,26 @@ pub const STRONG_SECRET: &str = "Zebra-S3cr3t-991-Kq";
 ///   or previous step, never a step already used (`401 reused`); answers
 ///   `{"token": ...}`; counts `totp-ok` and records steps in `totp-steps`
 /// - `POST /oauth/strong` (basic [`STRONG_CLIENT`]:[`STRONG_SECRET`]) → like `/oauth`
+/// - `POST /login/jwt?ttl=N` → `{"token"}`, a JWT expiring in N seconds
 pub fn auth_routes(r: Router<Shared>) -> Router<Shared> {
     r.route("/revoke", post(revoke))
         .route("/totp/check", get(totp_check))
         .route("/oauth/strong", post(oauth_strong))
+        .route("/login/jwt", post(login_jwt))
+}
+
+/// `POST /login/jwt?ttl=N` → `{"token": <unsigned JWT whose exp is now + N s>}`.
+async fn login_jwt(Query(q): Query<HashMap<String, String>>) -> Json<Value> {
+    use base64::Engine as _;
+    let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let ttl: u64 = q.get("ttl").and_then(|t| t.parse().ok()).unwrap_or(3600);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let token = format!(
+        "{}.{}.c2ln",
+        b64(&json!({"alg": "HS256", "typ": "JWT"})),
+        b64(&json!({"sub": "alice", "exp": now + ttl}))
+    );
+    Json(json!({ "token": token }))
 }
 
 async fn revoke(State(s): State<Shared>) -> StatusCode {
