@@ -4,12 +4,12 @@
 #[allow(dead_code, unused_imports)]
 mod support;
 
-mod docs;
-mod schema;
-mod smoke;
 mod auth_apply;
 mod auth_cache;
 mod auth_flow;
 mod auth_mask;
 mod auth_secrets;
 mod auth_totp;
+mod docs;
+mod schema;
+mod smoke;

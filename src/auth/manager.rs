@@ -310,9 +310,19 @@ impl AuthManager {
 
     /// Everything the login can depend on: the profile file, the environment,
     /// `--var` values, the `env` variables the profile reads, secret values.
-    fn cache_key(&self, rt: &Runtime, plan: &ProfilePlan, secrets: &HashMap<String, String>) -> String {
-        let mut parts: Vec<String> = vec![plan.source.text.to_string(), self.env_fingerprint.clone()];
-        let mut vars: Vec<(&String, String)> = rt.cli_vars.iter().map(|(k, v)| (k, format!("{v:?}"))).collect();
+    fn cache_key(
+        &self,
+        rt: &Runtime,
+        plan: &ProfilePlan,
+        secrets: &HashMap<String, String>,
+    ) -> String {
+        let mut parts: Vec<String> =
+            vec![plan.source.text.to_string(), self.env_fingerprint.clone()];
+        let mut vars: Vec<(&String, String)> = rt
+            .cli_vars
+            .iter()
+            .map(|(k, v)| (k, format!("{v:?}")))
+            .collect();
         vars.sort();
         for (k, v) in vars {
             parts.push(format!("var {k}"));
@@ -375,10 +385,15 @@ impl AuthManager {
 fn env_names_read(text: &str) -> std::collections::BTreeSet<String> {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::Regex::new(r#"\benv\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']+)["']\s*\])"#).expect("valid regex")
+        regex::Regex::new(r#"\benv\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']+)["']\s*\])"#)
+            .expect("valid regex")
     });
     re.captures_iter(text)
-        .filter_map(|c| c.get(1).or_else(|| c.get(2)).map(|m| m.as_str().to_string()))
+        .filter_map(|c| {
+            c.get(1)
+                .or_else(|| c.get(2))
+                .map(|m| m.as_str().to_string())
+        })
         .collect()
 }
 
@@ -477,7 +492,9 @@ async fn run_step(
             .map_err(|f| f.message)?;
         let body = exchange::Body::new(&inc.body);
         let failures = exchange::evaluate(step, &inc, &body, scope);
-        let caught = failures.is_empty().then(|| exchange::capture(step, &inc, &body));
+        let caught = failures
+            .is_empty()
+            .then(|| exchange::capture(step, &inc, &body));
         // Captured values (tokens) are secret: known to the redactor before
         // the response that carries them is shown.
         if let Some(Ok(values)) = &caught {

@@ -116,7 +116,13 @@ fn wait_bounded(mut cmd: Command) -> Output {
 impl TestServer {
     /// The value of `shared.counters[name]` (0 when never set).
     pub fn counter(&self, name: &str) -> u64 {
-        self.shared.counters.lock().unwrap().get(name).copied().unwrap_or(0)
+        self.shared
+            .counters
+            .lock()
+            .unwrap()
+            .get(name)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The same server under another origin: `http://localhost:PORT`.
@@ -136,7 +142,9 @@ impl Project {
     /// Every file under `rel` (recursively), for "appears nowhere" checks.
     pub fn files_under(&self, rel: &str) -> Vec<PathBuf> {
         fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
             for e in entries.flatten() {
                 let p = e.path();
                 if p.is_dir() {
@@ -155,7 +163,11 @@ impl Project {
 /// The permission bits of `path` (e.g. `0o600`).
 pub fn mode_of(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
 }
 
 /// Waits for a spawned sesame (at most 60 s) and collects what it printed.

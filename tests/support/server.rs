@@ -390,7 +390,10 @@ async fn login_jwt(Query(q): Query<HashMap<String, String>>) -> Json<Value> {
     use base64::Engine as _;
     let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
     let ttl: u64 = q.get("ttl").and_then(|t| t.parse().ok()).unwrap_or(3600);
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let token = format!(
         "{}.{}.c2ln",
         b64(&json!({"alg": "HS256", "typ": "JWT"})),
@@ -405,25 +408,55 @@ async fn revoke(State(s): State<Shared>) -> StatusCode {
 }
 
 fn totp_at(period: u64, t: u64) -> String {
-    let bytes = totp_rs::Secret::Encoded(TOTP_SECRET.to_string()).to_bytes().expect("base32 secret");
-    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 0, period, bytes, None, String::new()).generate(t)
+    let bytes = totp_rs::Secret::Encoded(TOTP_SECRET.to_string())
+        .to_bytes()
+        .expect("base32 secret");
+    totp_rs::TOTP::new_unchecked(
+        totp_rs::Algorithm::SHA1,
+        6,
+        0,
+        period,
+        bytes,
+        None,
+        String::new(),
+    )
+    .generate(t)
 }
 
-async fn totp_check(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
+async fn totp_check(
+    State(s): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
     let period: u64 = q.get("period").and_then(|p| p.parse().ok()).unwrap_or(30);
-    let got = headers.get("totp-auth").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let got = headers
+        .get("totp-auth")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let step = now / period;
     let matched = [step, step.saturating_sub(1)]
         .into_iter()
         .find(|st| totp_at(period, st * period) == got);
     let Some(st) = matched else {
-        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "wrong totp"}))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "wrong totp"})),
+        )
+            .into_response();
     };
     let key = format!("totp-step-{st}");
     let mut c = s.counters.lock().unwrap();
     if c.contains_key(&key) {
-        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "totp reused"}))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "totp reused"})),
+        )
+            .into_response();
     }
     c.insert(key, 1);
     *c.entry("totp-ok".into()).or_default() += 1;
@@ -441,9 +474,17 @@ async fn oauth_strong(State(s): State<Shared>, headers: HeaderMap) -> Response {
         .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
         .is_some_and(|b| b == want.as_bytes());
     if !ok {
-        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "invalid_client"}))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "invalid_client"})),
+        )
+            .into_response();
     }
     let n = s.hits.lock().unwrap().len();
-    let token = format!("tok-strong{n}x{}-{}", 7_919 * (n as u64 + 13), s.token_epoch.load(Ordering::SeqCst));
+    let token = format!(
+        "tok-strong{n}x{}-{}",
+        7_919 * (n as u64 + 13),
+        s.token_epoch.load(Ordering::SeqCst)
+    );
     Json(json!({"access_token": token, "expires_in": 900})).into_response()
 }
