@@ -4,6 +4,12 @@
 #[allow(dead_code, unused_imports)]
 mod support;
 
+mod auth_apply;
+mod auth_cache;
+mod auth_flow;
+mod auth_mask;
+mod auth_secrets;
+mod auth_totp;
 mod core_captures;
 mod core_commands;
 mod core_errors;

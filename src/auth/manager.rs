@@ -162,7 +162,7 @@ impl AuthManager {
         let secrets = state.secrets.clone().unwrap_or_default();
         let cacheable =
             plan.cache && plan.logout.is_empty() && !plan.apply_cookies && !plan.login.is_empty();
-        let key = self.cache_key(plan, &secrets);
+        let key = self.cache_key(rt, plan, &secrets);
         if use_cache
             && cacheable
             && let Some(cache) = &self.cache
@@ -308,14 +308,37 @@ impl AuthManager {
         Ok(out)
     }
 
-    fn cache_key(&self, plan: &ProfilePlan, secrets: &HashMap<String, String>) -> String {
-        let mut parts: Vec<&str> = vec![&plan.source.text, &self.env_fingerprint];
+    /// Everything the login can depend on: the profile file, the environment,
+    /// `--var` values, the `env` variables the profile reads, secret values.
+    fn cache_key(
+        &self,
+        rt: &Runtime,
+        plan: &ProfilePlan,
+        secrets: &HashMap<String, String>,
+    ) -> String {
+        let mut parts: Vec<String> =
+            vec![plan.source.text.to_string(), self.env_fingerprint.clone()];
+        let mut vars: Vec<(&String, String)> = rt
+            .cli_vars
+            .iter()
+            .map(|(k, v)| (k, format!("{v:?}")))
+            .collect();
+        vars.sort();
+        for (k, v) in vars {
+            parts.push(format!("var {k}"));
+            parts.push(v);
+        }
+        for name in env_names_read(&plan.source.text) {
+            parts.push(format!("env {name}"));
+            parts.push(self.env.get(&name).cloned().unwrap_or_default());
+        }
         let mut names: Vec<&String> = secrets.keys().collect();
         names.sort();
         for n in names {
-            parts.push(n);
-            parts.push(&secrets[n]);
+            parts.push(n.clone());
+            parts.push(secrets[n].clone());
         }
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         CredCache::key(&plan.name, self.env_name.as_deref(), &parts)
     }
 
@@ -356,6 +379,22 @@ impl AuthManager {
             }
         }
     }
+}
+
+/// Names of the `env` variables a profile's text reads (`env.X`, `env["X"]`), sorted.
+fn env_names_read(text: &str) -> std::collections::BTreeSet<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r#"\benv\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']+)["']\s*\])"#)
+            .expect("valid regex")
+    });
+    re.captures_iter(text)
+        .filter_map(|c| {
+            c.get(1)
+                .or_else(|| c.get(2))
+                .map(|m| m.as_str().to_string())
+        })
+        .collect()
 }
 
 /// Templates of a profile see `env`, the environment, `--var`, its secrets and its captures.
@@ -451,6 +490,16 @@ async fn run_step(
         let inc = exchange::send(rt, &out, creds, jar)
             .await
             .map_err(|f| f.message)?;
+        let body = exchange::Body::new(&inc.body);
+        let failures = exchange::evaluate(step, &inc, &body, scope);
+        let caught = failures
+            .is_empty()
+            .then(|| exchange::capture(step, &inc, &body));
+        // Captured values (tokens) are secret: known to the redactor before
+        // the response that carries them is shown.
+        if let Some(Ok(values)) = &caught {
+            values.iter().for_each(|(_, v)| register_value(rt, v));
+        }
         if rt.flags.verbose {
             let (request, response) = exchange::exchange_text(rt, &out, Some(&inc));
             rt.emit(Event::Exchange(Exchange {
@@ -459,10 +508,8 @@ async fn run_step(
                 response,
             }));
         }
-        let body = exchange::Body::new(&inc.body);
-        let failures = exchange::evaluate(step, &inc, &body, scope);
-        if failures.is_empty() {
-            return exchange::capture(step, &inc, &body).map_err(|f| f.message);
+        if let Some(result) = caught {
+            return result.map_err(|f| f.message);
         }
         let detail: Vec<String> = failures.iter().map(|f| f.message.clone()).collect();
         last = format!(

@@ -76,8 +76,10 @@ pub async fn send(
     let mut body = out.body.clone();
     let mut set_cookies = Vec::new();
     for _hop in 0..=MAX_REDIRECTS {
-        let allowed = creds.filter(|c| c.allowed(&url));
         let cross_origin = Origin::of(&url) != first_origin;
+        // A profile without `hosts` may be sent to any origin the request
+        // names, but a redirect the server chooses must not carry it elsewhere.
+        let allowed = creds.filter(|c| c.allowed(&url) && (c.hosts.is_some() || !cross_origin));
         let mut hop_url = url.clone();
         if let Some(c) = allowed
             && !c.query.is_empty()

@@ -143,9 +143,87 @@ impl Run {
     }
 }
 
+// ---- auth-profile helpers (tests/auth_*.rs) ----
+
+impl TestServer {
+    /// The value of `shared.counters[name]` (0 when never set).
+    pub fn counter(&self, name: &str) -> u64 {
+        self.shared
+            .counters
+            .lock()
+            .unwrap()
+            .get(name)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The same server under another origin: `http://localhost:PORT`.
+    pub fn other_origin_url(&self) -> String {
+        format!("http://localhost:{}", self.addr.port())
+    }
+}
+
 impl Project {
     /// Writes a request file whose `{URL}` is `server`'s base URL.
     pub fn request_file(&self, rel: &str, server: &TestServer, yaml: &str) -> &Project {
         self.file(rel, &with_url(server, yaml))
+    }
+
+    /// Starts `sesame ARGS` without waiting, stdout and stderr piped.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        let mut cmd = self.command(args);
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.spawn().expect("spawn sesame")
+    }
+
+    /// Every file under `rel` (recursively), for "appears nowhere" checks.
+    pub fn files_under(&self, rel: &str) -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else {
+                    out.push(p);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.dir.path().join(rel), &mut out);
+        out
+    }
+}
+
+/// The permission bits of `path` (e.g. `0o600`).
+pub fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// Waits for a spawned sesame (at most 60 s) and collects what it printed.
+pub fn finish(child: std::process::Child) -> Run {
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(std::time::Duration::from_secs(60)) {
+        Ok(out) => out.expect("wait sesame"),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("sesame did not finish within 60 s");
+        }
+    };
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }

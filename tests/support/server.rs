@@ -360,3 +360,131 @@ async fn session_end(State(s): State<Shared>) -> StatusCode {
         .or_default() += 1;
     StatusCode::OK
 }
+
+// ---- auth-profile routes (tests/auth_*.rs) ----
+
+/// The base32 TOTP secret `/totp/check` verifies against (160 bits).
+pub const TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+/// The client id and secret `/oauth/strong` accepts: distinctive, so tests can
+/// look for them in output.
+pub const STRONG_CLIENT: &str = "cli-Q7xWv";
+pub const STRONG_SECRET: &str = "Zebra-S3cr3t-991-Kq";
+
+/// The auth-profile routes:
+/// - `POST /revoke`: invalidates every token issued so far
+/// - `GET /totp/check?period=P`: needs a `totp-auth` header equal to the RFC 6238
+///   code of [`TOTP_SECRET`] (SHA1, 6 digits, period P, default 30) for the current
+///   or previous step, never a step already used (`401 reused`); answers
+///   `{"token": ...}`; counts `totp-ok` and records steps in `totp-steps`
+/// - `POST /oauth/strong` (basic [`STRONG_CLIENT`]:[`STRONG_SECRET`]) → like `/oauth`
+/// - `POST /login/jwt?ttl=N` → `{"token"}`, a JWT expiring in N seconds
+pub fn auth_routes(r: Router<Shared>) -> Router<Shared> {
+    r.route("/revoke", post(revoke))
+        .route("/totp/check", get(totp_check))
+        .route("/oauth/strong", post(oauth_strong))
+        .route("/login/jwt", post(login_jwt))
+}
+
+/// `POST /login/jwt?ttl=N` → `{"token": <unsigned JWT whose exp is now + N s>}`.
+async fn login_jwt(Query(q): Query<HashMap<String, String>>) -> Json<Value> {
+    use base64::Engine as _;
+    let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let ttl: u64 = q.get("ttl").and_then(|t| t.parse().ok()).unwrap_or(3600);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let token = format!(
+        "{}.{}.c2ln",
+        b64(&json!({"alg": "HS256", "typ": "JWT"})),
+        b64(&json!({"sub": "alice", "exp": now + ttl}))
+    );
+    Json(json!({ "token": token }))
+}
+
+async fn revoke(State(s): State<Shared>) -> StatusCode {
+    s.token_epoch.fetch_add(1, Ordering::SeqCst);
+    StatusCode::NO_CONTENT
+}
+
+fn totp_at(period: u64, t: u64) -> String {
+    let bytes = totp_rs::Secret::Encoded(TOTP_SECRET.to_string())
+        .to_bytes()
+        .expect("base32 secret");
+    totp_rs::TOTP::new_unchecked(
+        totp_rs::Algorithm::SHA1,
+        6,
+        0,
+        period,
+        bytes,
+        None,
+        String::new(),
+    )
+    .generate(t)
+}
+
+async fn totp_check(
+    State(s): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let period: u64 = q.get("period").and_then(|p| p.parse().ok()).unwrap_or(30);
+    let got = headers
+        .get("totp-auth")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let step = now / period;
+    let matched = [step, step.saturating_sub(1)]
+        .into_iter()
+        .find(|st| totp_at(period, st * period) == got);
+    let Some(st) = matched else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "wrong totp"})),
+        )
+            .into_response();
+    };
+    let key = format!("totp-step-{st}");
+    let mut c = s.counters.lock().unwrap();
+    if c.contains_key(&key) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "totp reused"})),
+        )
+            .into_response();
+    }
+    c.insert(key, 1);
+    *c.entry("totp-ok".into()).or_default() += 1;
+    drop(c);
+    Json(json!({"token": token_for(&s, "totp")})).into_response()
+}
+
+async fn oauth_strong(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    use base64::Engine as _;
+    let want = format!("{STRONG_CLIENT}:{STRONG_SECRET}");
+    let ok = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+        .is_some_and(|b| b == want.as_bytes());
+    if !ok {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "invalid_client"})),
+        )
+            .into_response();
+    }
+    let n = s.hits.lock().unwrap().len();
+    let token = format!(
+        "tok-strong{n}x{}-{}",
+        7_919 * (n as u64 + 13),
+        s.token_epoch.load(Ordering::SeqCst)
+    );
+    Json(json!({"access_token": token, "expires_in": 900})).into_response()
+}

@@ -1,0 +1,166 @@
+//! Masking: no secret value in stdout, stderr or report files, with
+//! `--verbose` and failures; `--show-secrets` shows them.
+
+use base64::Engine as _;
+
+use crate::auth_apply::project;
+use crate::support::server::{STRONG_CLIENT, STRONG_SECRET, TOTP_SECRET, auth_routes};
+use crate::support::{Project, Run, TestServer};
+
+const PROFILE: &str = r#"
+secrets:
+  client_id: { env: T_STRONG_ID }
+  client_secret: { env: T_STRONG_SECRET }
+  seed: { env: T_TOTP_SEED }
+  password: { env: T_PASSWORD }
+login:
+  - name: get token
+    method: POST
+    url: "@URL@/oauth/strong"
+    basic: { username: "{{ secrets.client_id }}", password: "{{ secrets.client_secret }}" }
+    expect: { status: 200 }
+    capture: { token: $.access_token }
+  - name: second factor
+    url: "@URL@/totp/check"
+    headers: { totp-auth: "{{ totp(secrets.seed) }}" }
+    expect: { status: 200 }
+apply:
+  headers:
+    Authorization: "Bearer {{ token }}"
+cache: false
+"#;
+
+const REQUESTS: &str = r#"
+profile: strong
+requests:
+  - name: protected
+    url: "@URL@/protected"
+    expect: { status: 200 }
+  - name: echo with basic
+    method: POST
+    url: "@URL@/echo"
+    basic: { username: "{{ secrets.client_id }}", password: "{{ secrets.password }}" }
+    json: { password: "{{ secrets.password }}", token: "{{ auth.token }}" }
+    expect: { status: 200 }
+  - name: a failure that quotes the token
+    url: "@URL@/echo"
+    expect:
+      json:
+        $.headers.authorization: not the token
+"#;
+
+const PASSWORD: &str = "Pw-Hx93-Lamprey";
+
+fn setup(server: &TestServer) -> Project {
+    let mut p = project(server, &[("strong", PROFILE)], &[("a", REQUESTS)]);
+    p.env("T_STRONG_ID", STRONG_CLIENT)
+        .env("T_STRONG_SECRET", STRONG_SECRET)
+        .env("T_TOTP_SEED", TOTP_SECRET)
+        .env("T_PASSWORD", PASSWORD);
+    p
+}
+
+/// Every secret value the run handled, read back from what the server got.
+fn secret_values(server: &TestServer) -> Vec<(String, String)> {
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let token = server.hits_to("/protected")[0]
+        .header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .expect("bearer token")
+        .to_string();
+    let code = server.hits_to("/totp/check")[0]
+        .header("totp-auth")
+        .unwrap()
+        .to_string();
+    vec![
+        ("client id".into(), STRONG_CLIENT.into()),
+        ("client secret".into(), STRONG_SECRET.into()),
+        ("totp seed".into(), TOTP_SECRET.into()),
+        ("password".into(), PASSWORD.into()),
+        ("token".into(), token),
+        ("totp code".into(), code),
+        (
+            "login basic".into(),
+            b64(&format!("{STRONG_CLIENT}:{STRONG_SECRET}")),
+        ),
+        (
+            "request basic".into(),
+            b64(&format!("{STRONG_CLIENT}:{PASSWORD}")),
+        ),
+    ]
+}
+
+fn run_with_reports(p: &Project, extra: &[&str]) -> (Run, Vec<(String, String)>) {
+    let mut args = vec!["run", "--verbose"];
+    args.extend_from_slice(extra);
+    let reports = [
+        "junit:out/junit.xml",
+        "json:out/report.json",
+        "tap:out/report.tap",
+    ];
+    for r in &reports {
+        args.push("--report");
+        args.push(r);
+    }
+    std::fs::create_dir_all(p.path().join("out")).unwrap();
+    let run = p.run(&args);
+    let files = ["out/junit.xml", "out/report.json", "out/report.tap"]
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(p.path().join(f))
+                .unwrap_or_else(|e| panic!("report {f}: {e}\n{}", run.all()));
+            (f.to_string(), text)
+        })
+        .collect();
+    (run, files)
+}
+
+#[test]
+fn no_secret_appears_in_output_or_reports() {
+    let server = TestServer::with(auth_routes);
+    let p = setup(&server);
+    let (run, reports) = run_with_reports(&p, &[]);
+    run.assert_code(1);
+    assert_eq!(
+        server.counter("totp-ok"),
+        1,
+        "the login worked: {}",
+        run.all()
+    );
+    assert!(
+        run.all().contains("not the token"),
+        "the failure is reported: {}",
+        run.all()
+    );
+    let mut places = vec![
+        ("stdout".to_string(), run.stdout.clone()),
+        ("stderr".to_string(), run.stderr.clone()),
+    ];
+    places.extend(reports);
+    for (what, value) in secret_values(&server) {
+        for (place, text) in &places {
+            assert!(
+                !text.contains(&value),
+                "{what} `{value}` appears in {place}:\n{text}"
+            );
+        }
+    }
+    assert!(run.stdout.contains("***"), "something was masked");
+}
+
+#[test]
+fn show_secrets_shows_them() {
+    let server = TestServer::with(auth_routes);
+    let p = setup(&server);
+    let run = p.run(&["run", "--verbose", "--show-secrets"]);
+    run.assert_code(1);
+    let all = run.all();
+    let values = secret_values(&server);
+    for what in ["token", "password", "request basic", "login basic"] {
+        let value = &values.iter().find(|(w, _)| w == what).unwrap().1;
+        assert!(
+            all.contains(value.as_str()),
+            "{what} `{value}` is shown with --show-secrets:\n{all}"
+        );
+    }
+}

@@ -1,0 +1,302 @@
+//! Secret sources (env, file, command, prompt), the error when none yields,
+//! and `validate` on secrets.
+
+use std::io::{Read as _, Write as _};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::auth_apply::project;
+use crate::support::TestServer;
+
+const KEYED_REQUEST: &str = r#"
+profile: key
+requests:
+  - name: keyed
+    url: "@URL@/needs-key"
+    expect: { status: 200 }
+"#;
+
+#[test]
+fn env_source() {
+    let server = TestServer::start();
+    let mut p = project(
+        &server,
+        &[(
+            "key",
+            "secrets:\n  key: { env: T_KEY }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n",
+        )],
+        &[("a", KEYED_REQUEST)],
+    );
+    p.env("T_KEY", "k-123");
+    p.run(&["run"]).assert_code(0);
+    assert_eq!(
+        server.hits_to("/needs-key")[0].header("x-api-key"),
+        Some("k-123")
+    );
+}
+
+#[test]
+fn env_source_from_dot_env_file() {
+    let server = TestServer::start();
+    let p = project(
+        &server,
+        &[(
+            "key",
+            "secrets:\n  key: { env: T_DOTENV_KEY }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n",
+        )],
+        &[("a", KEYED_REQUEST)],
+    );
+    p.file(".env", "T_DOTENV_KEY=k-123\n");
+    p.run(&["run"]).assert_code(0);
+}
+
+#[test]
+fn file_source_is_relative_to_the_profile_and_trims_the_newline() {
+    let server = TestServer::start();
+    let p = project(
+        &server,
+        &[(
+            "key",
+            "secrets:\n  key: { file: keys/api.txt }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n",
+        )],
+        &[("a", KEYED_REQUEST)],
+    );
+    p.file("profiles/keys/api.txt", "k-123\n");
+    // A decoy where a cwd-relative lookup would find it.
+    p.file("keys/api.txt", "wrong\n");
+    p.run(&["run"]).assert_code(0);
+    assert_eq!(
+        server.hits_to("/needs-key")[0].header("x-api-key"),
+        Some("k-123")
+    );
+}
+
+#[test]
+fn command_source_runs_argv_without_a_shell() {
+    let server = TestServer::start();
+    let p = project(
+        &server,
+        &[(
+            "key",
+            r#"
+secrets:
+  key: { command: [printf, "k-%s\n", "123"] }
+  literal: { command: [echo, "$HOME", "a;b", "`id`"] }
+apply:
+  headers:
+    X-Api-Key: "{{ secrets.key }}"
+    X-Literal: "{{ secrets.literal }}"
+"#,
+        )],
+        &[("a", KEYED_REQUEST)],
+    );
+    p.run(&["run"]).assert_code(0);
+    let hit = &server.hits_to("/needs-key")[0];
+    assert_eq!(hit.header("x-api-key"), Some("k-123"), "stdout trimmed");
+    assert_eq!(
+        hit.header("x-literal"),
+        Some("$HOME a;b `id`"),
+        "nothing expanded by a shell"
+    );
+}
+
+#[test]
+fn no_source_yields_exit_3_naming_every_source_tried() {
+    let server = TestServer::start();
+    let p = project(
+        &server,
+        &[(
+            "key",
+            r#"
+secrets:
+  key:
+    env: T_NOT_SET_ANYWHERE
+    file: missing-key.txt
+    command: [sh, -c, "echo vault is sealed >&2; exit 4"]
+    prompt: "API key"
+apply:
+  headers: { X-Api-Key: "{{ secrets.key }}" }
+"#,
+        )],
+        &[
+            ("a", KEYED_REQUEST),
+            (
+                "b",
+                r#"
+requests:
+  - name: other file, no profile
+    url: "@URL@/echo/other"
+"#,
+            ),
+        ],
+    );
+    let run = p.run(&["run"]);
+    run.assert_code(3);
+    let all = run.all();
+    for needle in [
+        "T_NOT_SET_ANYWHERE",
+        "missing-key.txt",
+        "vault is sealed",
+        "prompt",
+        "`key`",
+    ] {
+        assert!(all.contains(needle), "the message names {needle}: {all}");
+    }
+    assert!(server.hits_to("/needs-key").is_empty());
+    assert_eq!(
+        server.hits_to("/echo/other").len(),
+        1,
+        "other files still run"
+    );
+}
+
+#[test]
+fn validate_reports_a_secret_without_source_and_resolves_nothing() {
+    let server = TestServer::start();
+    let p = project(
+        &server,
+        &[
+            (
+                "broken",
+                "secrets:\n  api_token: {}\napply:\n  headers: { X-Api-Key: \"{{ secrets.api_token }}\" }\n",
+            ),
+            (
+                "fine",
+                "secrets:\n  key: { env: T_UNSET_FOR_VALIDATE, command: [false] }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n",
+            ),
+        ],
+        &[(
+            "a",
+            KEYED_REQUEST
+                .replace("profile: key", "profile: fine")
+                .as_str(),
+        )],
+    );
+    let run = p.run(&["validate"]);
+    run.assert_code(2);
+    assert!(run.all().contains("api_token"), "{}", run.all());
+    assert!(
+        run.all().contains("broken"),
+        "names the profile file: {}",
+        run.all()
+    );
+    std::fs::remove_file(p.path().join("profiles/broken.yaml")).unwrap();
+    // Secrets are not resolved by validate: an unset variable is not a problem.
+    p.run(&["validate"]).assert_code(0);
+    assert!(server.hits().is_empty());
+}
+
+#[test]
+fn validate_reports_an_unknown_secret_name_in_a_request() {
+    let server = TestServer::start();
+    let p = project(
+        &server,
+        &[(
+            "key",
+            "secrets:\n  key: { env: T_KEY }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n",
+        )],
+        &[(
+            "a",
+            r#"
+profile: key
+requests:
+  - name: typo
+    url: "@URL@/echo"
+    headers: { X-Again: "{{ secrets.kee }}" }
+"#,
+        )],
+    );
+    let run = p.run(&["validate"]);
+    run.assert_code(2);
+    assert!(run.all().contains("secrets.kee"), "{}", run.all());
+}
+
+/// Runs `sesame run` in a pseudo-terminal (util-linux `script`), answers the
+/// prompt when it shows, and returns (exit code, output).
+fn run_in_pty(p: &crate::support::Project, prompt: &str, answer: &str) -> (i32, String) {
+    let cmd = format!("{} run", env!("CARGO_BIN_EXE_sesame"));
+    let mut child = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(p.path())
+        .env("SESAME_TEST_MODE", "1")
+        .env("NO_COLOR", "1")
+        .env("SESAME_CACHE_DIR", p.cache_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn script");
+    let seen = Arc::new(Mutex::new(String::new()));
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = {
+        let seen = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 1024];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                seen.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !seen.lock().unwrap().contains(prompt) {
+        assert!(
+            Instant::now() < deadline,
+            "no prompt within 20 s; output: {}",
+            seen.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(format!("{answer}\r").as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!(
+                "sesame under script did not finish; output: {}",
+                seen.lock().unwrap()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    drop(stdin);
+    let _ = reader.join();
+    let out = seen.lock().unwrap().clone();
+    (status.code().unwrap_or(-1), out)
+}
+
+#[test]
+fn prompt_source_asks_in_a_terminal_without_echo() {
+    if Command::new("script").arg("--version").output().is_err() {
+        panic!("util-linux `script` is needed for the prompt test");
+    }
+    let server = TestServer::start();
+    let p = project(
+        &server,
+        &[(
+            "key",
+            "secrets:\n  key: { env: T_NOT_SET_FOR_PROMPT, prompt: \"Vendor API key\" }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n",
+        )],
+        &[("a", KEYED_REQUEST)],
+    );
+    let (code, out) = run_in_pty(&p, "Vendor API key", "k-123");
+    assert_eq!(code, 0, "output: {out}");
+    assert_eq!(
+        server.hits_to("/needs-key")[0].header("x-api-key"),
+        Some("k-123")
+    );
+    assert!(
+        !out.contains("k-123"),
+        "the answer is not echoed nor printed: {out}"
+    );
+}
