@@ -298,7 +298,7 @@ impl AuthManager {
         let lookup = move |k: &str| env.get(k).cloned();
         let mut out = HashMap::new();
         for (name, src) in &plan.secrets {
-            let value = tokio::task::block_in_place(|| {
+            let value = crate::runner::blocking(|| {
                 let _guard = rt.prompt_lock.lock();
                 crate::secret::source::resolve(&plan.name, name, src, base_dir, &lookup)
             })?;

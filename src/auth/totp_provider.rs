@@ -65,12 +65,7 @@ impl TotpProvider for RunTotp {
                     ),
                 });
             }
-            match tokio::runtime::Handle::try_current() {
-                Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-                    tokio::task::block_in_place(|| std::thread::sleep(claim.wait))
-                }
-                _ => std::thread::sleep(claim.wait),
-            }
+            crate::runner::blocking(|| std::thread::sleep(claim.wait));
         }
         Ok(claim.code)
     }

@@ -135,7 +135,7 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     });
     let requests: usize = files.iter().map(|f| f.requests.len()).sum();
     writers.push(Box::new(ConsoleReporter::new(
-        Box::new(std::io::stdout()),
+        Box::new(std::io::BufWriter::new(std::io::stdout())),
         ConsoleOptions {
             color: out.color,
             verbose: args.verbose,
@@ -174,8 +174,18 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     let reporter = std::thread::spawn(move || {
         let mut fan = Fanout(writers);
         let mut failed = None;
-        for event in rx {
-            if let Err(e) = fan.event(&event) {
+        // Output is buffered and flushed whenever no event is waiting: one
+        // write per burst instead of one per line, and nothing held back
+        // while the run waits on the network.
+        while let Ok(first) = rx.recv() {
+            let mut next = Some(first);
+            while let Some(event) = next {
+                if let Err(e) = fan.event(&event) {
+                    failed.get_or_insert(e);
+                }
+                next = rx.try_recv().ok();
+            }
+            if let Err(e) = fan.flush() {
                 failed.get_or_insert(e);
             }
         }
@@ -208,10 +218,18 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         },
         tx,
     ));
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // One file at a time needs no second thread: a single-threaded runtime
+    // saves a cross-thread wake-up per request.
+    let runtime = if jobs == 1 || files.len() <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    };
+    let runtime = match runtime {
         Ok(r) => r,
         Err(e) => {
             return print_diagnostics(

@@ -169,7 +169,7 @@ impl Compiler {
             }
             (None, None) => None,
         };
-        let mut requests = Vec::new();
+        let mut requests = Vec::with_capacity(model.requests.len());
         for (i, spec) in model.requests.iter().enumerate() {
             let profile = match &spec.value.profile {
                 Some(p) => {
@@ -490,6 +490,7 @@ impl Compiler {
             .as_ref()
             .map(|e| self.expect(at, e, known))
             .unwrap_or_default();
+        let expect = Box::new(expect);
         let captures = r
             .capture
             .iter()
@@ -525,7 +526,11 @@ impl Compiler {
     }
 
     fn expect(&mut self, at: &At, e: &ExpectSpec, known: &Known) -> ExpectPlan {
-        let mut plan = ExpectPlan::default();
+        let mut plan = ExpectPlan {
+            headers: Vec::with_capacity(e.headers.len()),
+            json: Vec::with_capacity(e.json.len()),
+            ..ExpectPlan::default()
+        };
         if let Some(s) = &e.status {
             match status(&s.value) {
                 Ok(p) => plan.status = Some((p, at.loc(&s.referenced))),

@@ -59,7 +59,7 @@ pub struct RequestPlan {
     pub basic: Option<BasicPlan>,
     pub body: BodyPlan,
     pub profile: Option<ProfileRef>,
-    pub expect: ExpectPlan,
+    pub expect: Box<ExpectPlan>,
     pub captures: Vec<CapturePlan>,
     pub timeout: Option<Duration>,
     pub retry: Option<RetryPlan>,

@@ -63,7 +63,10 @@ impl ConsoleReporter {
     /// Writes now, with the progress bar lifted so lines do not tear it.
     fn emit(&mut self, text: &str) -> io::Result<()> {
         match &self.bar {
-            Some(bar) => bar.suspend(|| self.out.write_all(text.as_bytes())),
+            Some(bar) => bar.suspend(|| {
+                self.out.write_all(text.as_bytes())?;
+                self.out.flush()
+            }),
             None => self.out.write_all(text.as_bytes()),
         }
     }
@@ -121,6 +124,10 @@ impl ConsoleReporter {
 }
 
 impl Reporter for ConsoleReporter {
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn event(&mut self, event: &Event) -> io::Result<()> {
         let p = self.palette;
         match event {

@@ -134,6 +134,10 @@ pub enum Event {
 /// A destination for events: the console, or a report file.
 pub trait Reporter: Send {
     fn event(&mut self, event: &Event) -> std::io::Result<()>;
+    /// Called when no event is waiting: push buffered output to its destination.
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
     /// Called once after [`Event::RunEnd`]: write files, flush.
     fn finish(&mut self) -> std::io::Result<()> {
         Ok(())

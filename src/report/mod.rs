@@ -117,6 +117,10 @@ impl Reporter for Fanout {
         self.each(|r| r.event(event))
     }
 
+    fn flush(&mut self) -> io::Result<()> {
+        self.each(|r| r.flush())
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         self.each(|r| r.finish())
     }

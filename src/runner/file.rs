@@ -462,7 +462,7 @@ fn confirm(rt: &Runtime, question: &str) -> Result<(), String> {
     let _guard = rt.prompt_lock.lock();
     let term = console::Term::stderr();
     let _ = term.write_str(&format!("{question} [y/N] "));
-    let answer = tokio::task::block_in_place(|| term.read_line())
+    let answer = crate::runner::blocking(|| term.read_line())
         .map_err(|e| format!("could not read the answer: {e}"))?;
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         Ok(())

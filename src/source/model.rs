@@ -49,14 +49,16 @@ pub struct InputSpec {
     pub default: Option<Node>,
 }
 
-/// One HTTP request; also one login or logout step of a profile.
+/// One HTTP request; also one login or logout step of a profile. Rarely
+/// used fields are boxed: a collection holds thousands of these while it
+/// compiles, and most requests use only `url` and `expect`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestSpec {
     pub name: Option<String>,
     /// GET (default), POST, PUT, PATCH, DELETE, HEAD, OPTIONS, or any token.
     #[schemars(with = "Option<String>")]
-    pub method: Option<Loc<String>>,
+    pub method: Option<Box<Loc<String>>>,
     #[schemars(with = "String")]
     pub url: Loc<String>,
     /// Query parameters; a list value repeats the parameter.
@@ -67,37 +69,37 @@ pub struct RequestSpec {
     #[schemars(with = "IndexMap<String, Value>")]
     pub headers: IndexMap<String, Node>,
     /// HTTP basic authentication for this request.
-    pub basic: Option<BasicSpec>,
+    pub basic: Option<Box<BasicSpec>>,
     /// A JSON body: any YAML value.
     #[schemars(with = "Option<Value>")]
-    pub json: Option<Node>,
+    pub json: Option<Box<Node>>,
     /// A form body, sent urlencoded.
     #[schemars(with = "Option<IndexMap<String, Value>>")]
     pub form: Option<IndexMap<String, Node>>,
     /// A raw body.
     #[schemars(with = "Option<String>")]
-    pub body: Option<Loc<String>>,
+    pub body: Option<Box<Loc<String>>>,
     /// The profile whose credentials this request carries; `none` for none.
     #[schemars(with = "Option<String>")]
-    pub profile: Option<Loc<String>>,
-    pub expect: Option<ExpectSpec>,
+    pub profile: Option<Box<Loc<String>>>,
+    pub expect: Option<Box<ExpectSpec>>,
     /// Values taken from the response for later requests of the file.
     #[serde(default)]
     #[schemars(with = "IndexMap<String, CaptureShape>")]
     pub capture: IndexMap<String, Node>,
     /// `250ms`, `30s`, `2m`; a bare number is seconds.
     #[schemars(with = "Option<DurationShape>")]
-    pub timeout: Option<Node>,
+    pub timeout: Option<Box<Node>>,
     /// Re-send while `expect` fails: how a playbook polls.
-    pub retry: Option<RetrySpec>,
+    pub retry: Option<Box<RetrySpec>>,
     /// Follow redirects (at most 10); default true.
     pub follow_redirects: Option<bool>,
     /// A boolean or a template rendering to one; false skips the request.
     #[schemars(with = "Option<WhenShape>")]
-    pub when: Option<Node>,
+    pub when: Option<Box<Node>>,
     /// A question asked in a terminal before sending; `--yes` answers it.
     #[schemars(with = "Option<String>")]
-    pub confirm: Option<Loc<String>>,
+    pub confirm: Option<Box<Loc<String>>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
