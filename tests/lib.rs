@@ -17,5 +17,6 @@ mod core_files;
 mod core_matchers;
 mod core_requests;
 mod docs;
+mod regressions;
 mod schema;
 mod smoke;

@@ -25,6 +25,7 @@ use crate::template::{Scope, from_json, functions::jwt_exp, layer};
 struct Slot {
     plan: Arc<ProfilePlan>,
     state: Mutex<State>,
+    hosts_before_login: std::sync::OnceLock<Option<Vec<Origin>>>,
 }
 
 #[derive(Default)]
@@ -64,6 +65,7 @@ impl AuthManager {
                         Slot {
                             plan: p.clone(),
                             state: Mutex::new(State::default()),
+                            hosts_before_login: std::sync::OnceLock::new(),
                         },
                     )
                 })
@@ -73,6 +75,35 @@ impl AuthManager {
             env,
             env_fingerprint,
         }
+    }
+
+    /// The profile's hosts as far as they can be known before logging in
+    /// (rendered without secrets or captures); `None` when unrestricted or
+    /// when they depend on values only a login gives.
+    pub fn hosts_before_login(&self, rt: &Runtime, name: &str) -> Option<&[Origin]> {
+        let slot = self.slots.get(name)?;
+        slot.hosts_before_login
+            .get_or_init(|| Self::render_hosts_before_login(rt, &slot.plan))
+            .as_deref()
+    }
+
+    fn render_hosts_before_login(rt: &Runtime, plan: &ProfilePlan) -> Option<Vec<Origin>> {
+        let scope = rt.base.with(rt.cli_vars.clone());
+        let mut out = Vec::new();
+        if !plan.hosts.is_empty() {
+            for h in &plan.hosts {
+                out.push(Origin::parse(&h.render(&scope).ok()?).ok()?);
+            }
+        } else {
+            if plan.login.is_empty() {
+                return None;
+            }
+            for step in &plan.login {
+                let text = step.url.render(&scope).ok()?;
+                out.push(Origin::of(&url::Url::parse(text.trim()).ok()?));
+            }
+        }
+        Some(out)
     }
 
     pub fn plan(&self, name: &str) -> Option<&Arc<ProfilePlan>> {
@@ -257,7 +288,18 @@ impl AuthManager {
                 ),
             );
         }
-        if cacheable && let (Some(cache), Some(exp)) = (&self.cache, expires_at) {
+        // Secrets never go to disk: credentials that carry one (e.g. a
+        // password in an applied header) are not cached.
+        let carries_secret = plan.apply_basic.is_some()
+            || headers.iter().chain(query.iter()).any(|(_, v)| {
+                secrets
+                    .values()
+                    .any(|s| !s.is_empty() && v.contains(s.as_str()))
+            });
+        if cacheable
+            && !carries_secret
+            && let (Some(cache), Some(exp)) = (&self.cache, expires_at)
+        {
             let stored = CachedCreds {
                 expires_at: exp
                     .duration_since(UNIX_EPOCH)

@@ -98,7 +98,7 @@ pub fn print(args: &CurlArgs, out: &Output) -> i32 {
         if selected {
             match render_curl(req, &scope, profile.as_deref(), &session, &redactor) {
                 Ok(cmd) => {
-                    println!("# {}\n{cmd}", req.name);
+                    out.say(&format!("# {}\n{cmd}", req.name));
                     printed += 1;
                 }
                 Err(e) => {

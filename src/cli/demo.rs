@@ -88,7 +88,7 @@ const COMMITTED_ADDR: &str = "127.0.0.1:8080";
 pub fn sandbox(args: &SandboxArgs, out: &Output) -> i32 {
     if args.fixtures {
         let base = format!("http://127.0.0.1:{}", args.port);
-        print!("{}", sesame_sandbox::fixtures_text(&base));
+        out.say(sesame_sandbox::fixtures_text(&base).trim_end());
         return exit::OK;
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -29,8 +29,11 @@ impl Output {
         }
     }
 
+    /// Prints a line on stdout; a closed pipe (`sesame schema | head`) ends
+    /// the output quietly instead of panicking.
     pub fn say(&self, text: &str) {
-        println!("{text}");
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), "{text}");
     }
 
     pub fn warn(&self, text: &str) {

@@ -116,7 +116,7 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
     let _ = printer.join();
     match result.map(|c| c.token()) {
         Ok(Some(t)) => {
-            println!("{t}");
+            out.say(&t);
             exit::OK
         }
         Ok(None) => {
@@ -147,7 +147,7 @@ pub fn totp(args: &TotpArgs, out: &Output) -> i32 {
     };
     match crate::auth::totp::current_code(&secret) {
         Ok(code) => {
-            println!("{code}");
+            out.say(&code);
             exit::OK
         }
         Err(e) => {

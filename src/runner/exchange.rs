@@ -424,7 +424,12 @@ pub fn exchange_text(
     };
     let mut req = format!("{method} {}\n", r.redact(url.as_str()));
     for (k, v) in headers {
-        let _ = writeln!(req, "{k}: {}", r.header_value(k, v));
+        // A dry run's stand-in for a profile's credentials is no secret.
+        if v.starts_with("<credentials of profile ") {
+            let _ = writeln!(req, "{k}: {v}");
+        } else {
+            let _ = writeln!(req, "{k}: {}", r.header_value(k, v));
+        }
     }
     if let Some(b) = &out.body {
         let _ = write!(req, "\n{}\n", r.redact(&String::from_utf8_lossy(b)));

@@ -246,6 +246,14 @@ async fn run_request(
             return Step::Skipped;
         }
     }
+    if let Some(p) = profile
+        && let Some(refusal) = refuse_before_login(rt, req, scope, p)
+    {
+        res.outcome = Outcome::Failed;
+        res.failures.push(refusal);
+        rt.emit_result(res);
+        return Step::Failed;
+    }
     let mut creds = None;
     let mut scope = scope.clone();
     if let Some(p) = profile {
@@ -287,18 +295,9 @@ async fn run_request(
         && let Some(hosts) = &c.hosts
         && !hosts.contains(&Origin::of(&out.url))
     {
-        let list: Vec<&str> = hosts.iter().map(Origin::as_str).collect();
         res.outcome = Outcome::Failed;
-        res.failures.push(failure(
-            "hosts",
-            format!(
-                "refused before sending: {} is not among the hosts of profile {} ({}); add it to the profile's `hosts:` if it should receive these credentials",
-                Origin::of(&out.url),
-                c.profile,
-                list.join(", ")
-            ),
-            Some(&req.location),
-        ));
+        res.failures
+            .push(hosts_refusal(req, &out.url, &c.profile, hosts));
         rt.emit_result(res);
         return Step::Failed;
     }
@@ -481,4 +480,30 @@ fn truthy(v: &minijinja::Value) -> Result<bool, String> {
         },
         None => Ok(v.is_true()),
     }
+}
+
+/// A request whose URL is outside its profile's hosts is refused before the
+/// profile logs in, when both can be known without logging in.
+fn refuse_before_login(
+    rt: &Runtime,
+    req: &RequestPlan,
+    scope: &Scope,
+    profile: &str,
+) -> Option<Failure> {
+    let hosts = rt.auth.hosts_before_login(rt, profile)?;
+    let url = url::Url::parse(req.url.render(scope).ok()?.trim()).ok()?;
+    (!hosts.contains(&Origin::of(&url))).then(|| hosts_refusal(req, &url, profile, hosts))
+}
+
+fn hosts_refusal(req: &RequestPlan, url: &url::Url, profile: &str, hosts: &[Origin]) -> Failure {
+    let list: Vec<&str> = hosts.iter().map(Origin::as_str).collect();
+    failure(
+        "hosts",
+        format!(
+            "refused before sending: {} is not among the hosts of profile {profile} ({}); add it to the profile's `hosts:` if it should receive these credentials",
+            Origin::of(url),
+            list.join(", ")
+        ),
+        Some(&req.location),
+    )
 }

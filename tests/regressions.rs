@@ -1,0 +1,118 @@
+//! Regression tests named after what once went wrong.
+
+use crate::auth_apply::{OAUTH_PROFILE, project};
+use crate::support::TestServer;
+
+/// A request outside the profile's hosts used to log the profile in first.
+#[test]
+fn hosts_refusal_happens_before_the_login() {
+    let server = TestServer::start();
+    let mut p = project(
+        &server,
+        &[("api", OAUTH_PROFILE)],
+        &[(
+            "a",
+            "profile: api\nrequests:\n  - name: elsewhere\n    url: \"@OTHER@/echo/x\"\n",
+        )],
+    );
+    p.env("T_CLIENT_ID", "client")
+        .env("T_CLIENT_SECRET", "secret");
+    let run = p.run(&["run"]);
+    run.assert_code(1);
+    assert!(
+        run.all().contains("refused before sending"),
+        "{}",
+        run.all()
+    );
+    assert!(
+        server.hits_to("/oauth").is_empty(),
+        "no login for a refused request"
+    );
+    assert!(server.hits_to("/echo/x").is_empty());
+}
+
+/// Credentials that carry a secret value must not be written to the cache.
+#[test]
+fn credentials_carrying_a_secret_are_not_cached() {
+    let server = TestServer::start();
+    let profile = r#"
+secrets:
+  client_id: { env: T_CLIENT_ID }
+  client_secret: { env: T_CLIENT_SECRET }
+login:
+  - method: POST
+    url: "@URL@/oauth"
+    basic: { username: "{{ secrets.client_id }}", password: "{{ secrets.client_secret }}" }
+    capture: { token: $.access_token }
+apply:
+  headers:
+    Authorization: "Bearer {{ token }}"
+    X-Client-Secret: "{{ secrets.client_secret }}"
+ttl: 10m
+"#;
+    let mut p = project(
+        &server,
+        &[("api", profile)],
+        &[(
+            "a",
+            "profile: api\nrequests:\n  - url: \"@URL@/protected\"\n    expect: { status: 200 }\n",
+        )],
+    );
+    p.env("T_CLIENT_ID", "client")
+        .env("T_CLIENT_SECRET", "secret");
+    p.run(&["run"]).assert_code(0);
+    for f in p.files_under(".cache-sesame") {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        assert!(
+            !text.contains("secret"),
+            "{} holds a secret: {text}",
+            f.display()
+        );
+    }
+    p.run(&["run"]).assert_code(0);
+    assert_eq!(
+        server.hits_to("/oauth").len(),
+        2,
+        "not cached, so a second login"
+    );
+}
+
+/// A dry run names the profile whose credentials it leaves out.
+#[test]
+fn dry_run_shows_the_profile_placeholder_unmasked() {
+    let server = TestServer::start();
+    let p = project(
+        &server,
+        &[("api", OAUTH_PROFILE)],
+        &[(
+            "a",
+            "profile: api\nrequests:\n  - url: \"@URL@/protected\"\n",
+        )],
+    );
+    let run = p.run(&["run", "--dry-run", "--verbose"]);
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains("<credentials of profile api>"),
+        "{}",
+        run.stdout
+    );
+    assert!(server.hits().is_empty());
+}
+
+/// `sesame schema | head -1` used to panic on the closed pipe.
+#[test]
+fn a_closed_stdout_pipe_is_not_a_panic() {
+    // The pipe's reading end is closed before sesame writes: every write fails.
+    let script = format!(
+        "import os, subprocess\nr, w = os.pipe()\nos.close(r)\np = subprocess.run([{bin:?}, 'schema'], stdout=w, stderr=subprocess.PIPE)\nprint(p.returncode)\nprint(p.stderr.decode())",
+        bin = env!("CARGO_BIN_EXE_sesame")
+    );
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("panicked"), "{text}");
+    assert_eq!(text.lines().next(), Some("0"), "{text}");
+}
