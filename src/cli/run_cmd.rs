@@ -7,13 +7,12 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::auth::cache::{CredCache, cache_dir};
-use crate::auth::manager::AuthManager;
+use crate::auth::cache::cache_dir;
 use crate::auth::totp::Ledger;
 use crate::auth::totp_provider::{NoTotp, RunTotp};
 use crate::cli::args::{RunArgs, ValidateArgs};
 use crate::cli::output::{Output, print_diagnostics};
-use crate::cli::session::Session;
+use crate::cli::session::{Session, tokio_runtime};
 use crate::diagnostic::Diagnostic;
 use crate::exit;
 use crate::plan::{Compiler, FilePlan, Plan};
@@ -21,7 +20,7 @@ use crate::report::console::{ConsoleOptions, ConsoleReporter};
 use crate::report::event::{Event, Reporter};
 use crate::report::{Fanout, ReportSpec};
 use crate::runner::run::{RunInput, execute};
-use crate::runner::runtime::{Flags, Runtime};
+use crate::runner::runtime::Flags;
 use crate::secret::Redactor;
 use crate::source::project::discover_files;
 use crate::template::{Engine, Scope, TotpProvider};
@@ -194,22 +193,13 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         }
         failed
     });
-    let auth = AuthManager::new(
+    let env_name = session.env_name.clone();
+    let rt = Arc::new(session.into_runtime(
         &plan.profiles,
-        cache.map(CredCache::new),
-        session.env_name.clone(),
-        session.env_map.clone(),
-        session.env_fingerprint.clone(),
-    );
-    let rt = Arc::new(Runtime::new(
         client,
         redactor,
         engine,
-        session.base.clone(),
-        session.cli_vars.clone(),
-        session.default_headers,
-        session.default_timeout,
-        auth,
+        cache,
         Flags {
             dry_run: args.dry_run,
             verbose: args.verbose,
@@ -220,25 +210,9 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     ));
     // One file at a time needs no second thread: a single-threaded runtime
     // saves a cross-thread wake-up per request.
-    let runtime = if jobs == 1 || files.len() <= 1 {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-    } else {
-        tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-    };
-    let runtime = match runtime {
+    let runtime = match tokio_runtime(jobs == 1 || files.len() <= 1) {
         Ok(r) => r,
-        Err(e) => {
-            return print_diagnostics(
-                out,
-                &[Diagnostic::new(format!(
-                    "cannot start the async runtime: {e}"
-                ))],
-            );
-        }
+        Err(d) => return print_diagnostics(out, &[d]),
     };
     let code = runtime.block_on(execute(
         rt.clone(),
@@ -246,7 +220,7 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
             files: files.into_iter().map(Arc::new).collect(),
             inputs,
             jobs,
-            env: session.env_name.clone(),
+            env: env_name,
         },
     ));
     drop(rt);

@@ -210,6 +210,55 @@ fn typed(text: &str) -> Value {
     Value::String(text.to_string())
 }
 
+impl Session {
+    /// The state shared by every task of a command that sends requests.
+    #[allow(clippy::too_many_arguments)]
+    pub fn into_runtime(
+        self,
+        profiles: &BTreeMap<String, Arc<crate::plan::ProfilePlan>>,
+        client: reqwest::Client,
+        redactor: Arc<crate::secret::Redactor>,
+        engine: Engine,
+        cache: Option<PathBuf>,
+        flags: crate::runner::runtime::Flags,
+        events: std::sync::mpsc::Sender<crate::report::event::Event>,
+    ) -> crate::runner::runtime::Runtime {
+        let auth = crate::auth::manager::AuthManager::new(
+            profiles,
+            cache.map(crate::auth::cache::CredCache::new),
+            self.env_name.clone(),
+            self.env_map.clone(),
+            self.env_fingerprint.clone(),
+        );
+        crate::runner::runtime::Runtime::new(
+            client,
+            redactor,
+            engine,
+            self.base,
+            self.cli_vars,
+            self.default_headers,
+            self.default_timeout,
+            auth,
+            flags,
+            events,
+        )
+    }
+}
+
+/// A tokio runtime: single-threaded when one task at a time is all there is.
+pub fn tokio_runtime(single_threaded: bool) -> Result<tokio::runtime::Runtime, Diagnostic> {
+    let built = if single_threaded {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    };
+    built.map_err(|e| Diagnostic::new(format!("cannot start the async runtime: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,18 +2,17 @@
 
 use std::sync::Arc;
 
-use crate::auth::cache::{CredCache, cache_dir};
-use crate::auth::manager::AuthManager;
+use crate::auth::cache::cache_dir;
 use crate::auth::totp::Ledger;
 use crate::auth::totp_provider::RunTotp;
 use crate::cli::args::{CurlArgs, SchemaArgs, TokenArgs, TotpArgs};
 use crate::cli::output::{Output, print_diagnostics};
-use crate::cli::session::Session;
+use crate::cli::session::{Session, tokio_runtime};
 use crate::diagnostic::Diagnostic;
 use crate::exit;
 use crate::plan::Compiler;
 use crate::report::event::{Event, Level};
-use crate::runner::runtime::{Flags, Runtime};
+use crate::runner::runtime::Flags;
 use crate::secret::Redactor;
 use crate::template::Engine;
 
@@ -76,38 +75,18 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
             }
         }
     });
-    let auth = AuthManager::new(
+    let rt = Arc::new(session.into_runtime(
         &plan.profiles,
-        cache.map(CredCache::new),
-        session.env_name.clone(),
-        session.env_map.clone(),
-        session.env_fingerprint.clone(),
-    );
-    let rt = Arc::new(Runtime::new(
         client,
         redactor,
         engine,
-        session.base.clone(),
-        session.cli_vars.clone(),
-        session.default_headers,
-        session.default_timeout,
-        auth,
+        cache,
         Flags::default(),
         tx,
     ));
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio_runtime(true) {
         Ok(r) => r,
-        Err(e) => {
-            return print_diagnostics(
-                out,
-                &[Diagnostic::new(format!(
-                    "cannot start the async runtime: {e}"
-                ))],
-            );
-        }
+        Err(d) => return print_diagnostics(out, &[d]),
     };
     let result = runtime.block_on(rt.auth.get(&rt, &args.profile));
     drop(rt);
