@@ -85,29 +85,7 @@ impl Project {
 
     /// Runs `sesame ARGS` in the project folder and waits (at most 60 s).
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = wait_bounded(self.command(args));
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-}
-
-fn wait_bounded(mut cmd: Command) -> Output {
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let child = cmd.spawn().expect("spawn sesame");
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(std::time::Duration::from_secs(60)) {
-        Ok(out) => out.expect("wait sesame"),
-        Err(_) => {
-            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-            panic!("sesame did not finish within 60 s");
-        }
+        finish(self.spawn(args))
     }
 }
 
