@@ -116,3 +116,35 @@ fn a_closed_stdout_pipe_is_not_a_panic() {
     assert!(!text.contains("panicked"), "{text}");
     assert_eq!(text.lines().next(), Some("0"), "{text}");
 }
+
+/// `sesame curl` printed captured values as `'$CAPTURE_UID'`, which the shell
+/// never expands; they are now live shell variables the comment names.
+#[test]
+fn curl_leaves_captured_values_to_the_shell() {
+    if std::process::Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("curl is not installed; .ci/run installs it");
+        return;
+    }
+    let server = TestServer::start();
+    let p = crate::support::Project::new();
+    p.request_file(
+        "requests/a.yaml",
+        &server,
+        "requests:\n  - name: list\n    url: \"{URL}/json\"\n    capture:\n      uid: $.data.users[0].userUid\n  - name: one\n    url: \"{URL}/echo/{{ uid }}\"\n",
+    );
+    let run = p.run(&["curl", "requests/a.yaml", "--request", "one"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("# set CAPTURE_UID"), "{}", run.stdout);
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{} -s -o /dev/null", run.stdout.trim_end()))
+        .env("CAPTURE_UID", "u-1")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(server.hits_to("/echo/u-1").len(), 1);
+}

@@ -78,12 +78,7 @@ pub fn print(args: &CurlArgs, out: &Output) -> i32 {
             let auth: serde_json::Map<String, serde_json::Value> = p
                 .capture_names()
                 .into_iter()
-                .map(|n| {
-                    (
-                        n.clone(),
-                        serde_json::Value::String(format!("$(sesame token {})", p.name)),
-                    )
-                })
+                .map(|n| (n.clone(), serde_json::Value::String(TOKEN.to_string())))
                 .collect();
             scope_map.insert(
                 "secrets".into(),
@@ -98,7 +93,13 @@ pub fn print(args: &CurlArgs, out: &Output) -> i32 {
         if selected {
             match render_curl(req, &scope, profile.as_deref(), &session, &redactor) {
                 Ok(cmd) => {
-                    out.say(&format!("# {}\n{cmd}", req.name));
+                    let mut text = format!("# {}\n", req.name);
+                    for name in captured_names(&cmd) {
+                        text.push_str(&format!(
+                            "# set {name} to a value captured by an earlier request first\n"
+                        ));
+                    }
+                    out.say(&format!("{text}{cmd}"));
                     printed += 1;
                 }
                 Err(e) => {
@@ -110,7 +111,7 @@ pub fn print(args: &CurlArgs, out: &Output) -> i32 {
         for c in &req.captures {
             placeholders.insert(
                 c.name.clone(),
-                minijinja::Value::from(format!("$CAPTURE_{}", c.name.to_uppercase())),
+                minijinja::Value::from(format!("__CAPTURE_{}__", shell_name(&c.name))),
             );
         }
     }
@@ -151,9 +152,10 @@ fn render_curl(
         Some(e) => format!("$(sesame token {} --env {e})", p.name),
         None => format!("$(sesame token {})", p.name),
     });
+    let q = |s: &str| quote_live(s, token_cmd.as_deref());
     if let Some(p) = profile {
         for (k, _) in &p.apply_query {
-            url.query_pairs_mut().append_pair(k, "__SESAME_TOKEN__");
+            url.query_pairs_mut().append_pair(k, TOKEN);
         }
     }
     let mut parts = vec!["curl".to_string()];
@@ -162,19 +164,19 @@ fn render_curl(
         parts.push(format!("-X {}", req.method));
     }
     let url_text = redactor.redact(url.as_str()).into_owned();
-    parts.push(shell_with_token(&url_text, token_cmd.as_deref()));
+    parts.push(q(&url_text));
     for (k, t) in session.default_headers.iter().chain(&req.headers) {
         let v = t.render(scope).map_err(|e| e.message)?;
         parts.push(format!(
             "-H {}",
-            quote(&format!("{k}: {}", redactor.header_value(k, &v)))
+            q(&format!("{k}: {}", redactor.header_value(k, &v)))
         ));
     }
     if let Some(b) = &req.basic {
         let u = b.username.render(scope).map_err(|e| e.message)?;
         parts.push(format!(
             "-u {}",
-            quote(&format!(
+            q(&format!(
                 "{}:{}",
                 redactor.redact(&u),
                 crate::secret::redact::MASK
@@ -196,11 +198,11 @@ fn render_curl(
             match t.render(scope) {
                 Ok(v) => parts.push(format!(
                     "-H {}",
-                    quote(&format!("{k}: {}", redactor.header_value(k, &v)))
+                    q(&format!("{k}: {}", redactor.header_value(k, &v)))
                 )),
                 Err(_) => parts.push(format!(
                     "-H {}",
-                    quote(&format!("{k}: <from profile {}>", p.name))
+                    q(&format!("{k}: <from profile {}>", p.name))
                 )),
             }
         }
@@ -215,10 +217,10 @@ fn render_curl(
         crate::plan::BodyPlan::None => {}
         crate::plan::BodyPlan::Json(v) => {
             let v = v.render(scope).map_err(|e| e.message)?;
-            parts.push(format!("-H {}", quote("Content-Type: application/json")));
+            parts.push(format!("-H {}", q("Content-Type: application/json")));
             parts.push(format!(
                 "--data-raw {}",
-                quote(&redactor.redact(&v.to_string()))
+                q(&redactor.redact(&v.to_string()))
             ));
         }
         crate::plan::BodyPlan::Form(fields) => {
@@ -227,14 +229,14 @@ fn render_curl(
                 for text in crate::runner::exchange::flatten(&v) {
                     parts.push(format!(
                         "--data-urlencode {}",
-                        quote(&format!("{k}={}", redactor.redact(&text)))
+                        q(&format!("{k}={}", redactor.redact(&text)))
                     ));
                 }
             }
         }
         crate::plan::BodyPlan::Raw(t) => {
             let v = t.render(scope).map_err(|e| e.message)?;
-            parts.push(format!("--data-raw {}", quote(&redactor.redact(&v))));
+            parts.push(format!("--data-raw {}", q(&redactor.redact(&v))));
         }
     }
     Ok(parts.join(" \\\n  "))
@@ -245,13 +247,60 @@ pub fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// Quotes `s`, leaving the token command substitution live.
-fn shell_with_token(s: &str, token_cmd: Option<&str>) -> String {
-    match token_cmd {
-        Some(cmd) if s.contains("__SESAME_TOKEN__") => {
-            let parts: Vec<String> = s.split("__SESAME_TOKEN__").map(quote).collect();
-            parts.join(&format!("\"{cmd}\""))
+/// Stand-in for the profile's credential, replaced by `$(sesame token ...)`.
+const TOKEN: &str = "__SESAME_TOKEN__";
+
+/// `uid` → `CAPTURE_UID`-ready name: letters, digits and `_`, upper case.
+fn shell_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn live_parts() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"__SESAME_TOKEN__|__CAPTURE_([A-Z0-9_]+?)__").expect("valid regex")
+    })
+}
+
+/// Shell variables the printed command expects to be set.
+fn captured_names(cmd: &str) -> Vec<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"\$CAPTURE_[A-Z0-9_]+").expect("valid regex"));
+    let mut names: Vec<String> = re
+        .find_iter(cmd)
+        .map(|m| m.as_str()[1..].to_string())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Quotes `s` for a POSIX shell, leaving the credential command and
+/// captured values live (`"$(sesame token p)"`, `"$CAPTURE_UID"`).
+fn quote_live(s: &str, token_cmd: Option<&str>) -> String {
+    let mut out = String::new();
+    let mut last = 0;
+    for m in live_parts().captures_iter(s) {
+        let whole = m.get(0).expect("match");
+        if whole.start() > last {
+            out.push_str(&quote(&s[last..whole.start()]));
         }
-        _ => quote(s),
+        match m.get(1) {
+            Some(name) => out.push_str(&format!("\"$CAPTURE_{}\"", name.as_str())),
+            None => out.push_str(&format!("\"{}\"", token_cmd.unwrap_or("$(sesame token)"))),
+        }
+        last = whole.end();
     }
+    if last < s.len() || out.is_empty() {
+        out.push_str(&quote(&s[last..]));
+    }
+    out
 }
