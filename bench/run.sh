@@ -23,8 +23,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-cargo build --release -q
+cargo build --release -q --bin sesame --example reqwest_floor
 SESAME=$PWD/target/release/sesame
+REQWEST_FLOOR=$PWD/target/release/examples/reqwest_floor
 
 work=$(mktemp -d)
 trap 'kill $(cat "$work/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -100,15 +101,17 @@ end
 LUA
 floor_rps=$(wrk -t1 -c1 -d5s -s "$work/floor.lua" "http://127.0.0.1:$PORT" | awk '/Requests\/sec/ {print $2}')
 
+reqwest_rps=$("$REQWEST_FLOOR" "http://127.0.0.1:$PORT" "$N")
+
 startup=$(cd "$work/one" && hyperfine -N --warmup 5 --runs 50 --export-json "$work/h.json" "$SESAME run --jobs 1" >/dev/null && \
   python3 -c "import json;r=json.load(open('$work/h.json'))['results'][0];print(f\"{r['median']*1000:.1f}\")")
 validate=$(cd "$work/big" && hyperfine -N --warmup 1 --runs 5 --export-json "$work/v.json" "$SESAME validate" >/dev/null && \
   python3 -c "import json;r=json.load(open('$work/v.json'))['results'][0];print(f\"{r['median']*1000:.0f}\")")
 
-python3 - "$N" "$wall" "$user" "$sys" "$rss" "$rss_small" "$floor_rps" "$startup" "$validate" <<'PY'
+python3 - "$N" "$wall" "$user" "$sys" "$rss" "$rss_small" "$floor_rps" "$startup" "$validate" "$reqwest_rps" <<'PY'
 import sys
-n, wall, user, sys_, rss, rss_small, floor, startup, validate = sys.argv[1:]
-n = int(n); wall = float(wall); cpu = float(user) + float(sys_); floor = float(floor)
+n, wall, user, sys_, rss, rss_small, floor, startup, validate, reqwest_rps = sys.argv[1:]
+n = int(n); wall = float(wall); cpu = float(user) + float(sys_); floor = float(floor); reqwest_rps = float(reqwest_rps)
 rps = (n + 1) / wall
 per_req_us = wall / (n + 1) * 1e6
 floor_us = 1e6 / floor
@@ -119,6 +122,9 @@ print(f"| wall time per request | {per_req_us:.0f} µs |")
 print(f"| CPU time per request (user+sys) | {cpu / (n + 1) * 1e6:.0f} µs |")
 print(f"| floor: wrk, 1 connection | {floor:,.0f} req/s = {floor_us:.0f} µs per request |")
 print(f"| per-request cost vs floor | {per_req_us / floor_us:.2f}x (target ≤ 1.5x) |")
+steady_us = (wall - float(validate) / 1000) / (n + 1) * 1e6
+print(f"| per request, load and compile excluded | {steady_us:.0f} µs = {steady_us / floor_us:.2f}x the floor |")
+print(f"| bare reqwest loop, same requests, 1 connection | {reqwest_rps:,.0f} req/s = {1e6 / reqwest_rps:.0f} µs per request |")
 print(f"| peak memory, N={n} | {int(rss) / 1024:.1f} MiB (target < 15 MiB) |")
 print(f"| peak memory, N=1000 | {int(rss_small) / 1024:.1f} MiB |")
 print(f"| start-up, one-request file (median of 50) | {startup} ms (target < 10 ms) |")

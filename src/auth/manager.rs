@@ -26,6 +26,8 @@ struct Slot {
     plan: Arc<ProfilePlan>,
     state: Mutex<State>,
     hosts_before_login: std::sync::OnceLock<Option<Vec<Origin>>>,
+    /// Set once credentials exist, so hot paths can skip pre-login checks.
+    resolved: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Default)]
@@ -66,6 +68,7 @@ impl AuthManager {
                             plan: p.clone(),
                             state: Mutex::new(State::default()),
                             hosts_before_login: std::sync::OnceLock::new(),
+                            resolved: std::sync::atomic::AtomicBool::new(false),
                         },
                     )
                 })
@@ -82,6 +85,10 @@ impl AuthManager {
     /// when they depend on values only a login gives.
     pub fn hosts_before_login(&self, rt: &Runtime, name: &str) -> Option<&[Origin]> {
         let slot = self.slots.get(name)?;
+        if slot.resolved.load(std::sync::atomic::Ordering::Acquire) {
+            // Logged in: the check after rendering, with the real hosts, applies.
+            return None;
+        }
         slot.hosts_before_login
             .get_or_init(|| Self::render_hosts_before_login(rt, &slot.plan))
             .as_deref()
@@ -169,6 +176,8 @@ impl AuthManager {
         match result {
             Ok(creds) => {
                 state.creds = Some(creds.clone());
+                slot.resolved
+                    .store(true, std::sync::atomic::Ordering::Release);
                 Ok(creds)
             }
             Err(e) => {

@@ -5,7 +5,7 @@
 pub mod origin;
 pub mod send;
 
-pub use origin::Origin;
+pub use origin::{Origin, same_origin};
 pub use send::{Credentials, Incoming, Outgoing, send};
 
 use std::time::Duration;

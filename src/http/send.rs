@@ -10,7 +10,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use url::Url;
 
-use crate::http::Origin;
+use crate::http::{Origin, same_origin};
 
 /// Redirects followed at most, as DESIGN.md says.
 pub const MAX_REDIRECTS: usize = 10;
@@ -42,7 +42,7 @@ pub struct Credentials<'a> {
 
 impl Credentials<'_> {
     pub fn allowed(&self, url: &Url) -> bool {
-        self.hosts.is_none_or(|h| h.contains(&Origin::of(url)))
+        self.hosts.is_none_or(|h| h.iter().any(|o| o.matches(url)))
     }
 }
 
@@ -70,13 +70,12 @@ pub async fn send(
     jar: &Jar,
 ) -> Result<Incoming, String> {
     let start = Instant::now();
-    let first_origin = Origin::of(&out.url);
     let mut method = out.method.clone();
     let mut url = out.url.clone();
     let mut body = out.body.clone();
     let mut set_cookies = Vec::new();
-    for _hop in 0..=MAX_REDIRECTS {
-        let cross_origin = Origin::of(&url) != first_origin;
+    for hop in 0..=MAX_REDIRECTS {
+        let cross_origin = hop > 0 && !same_origin(&url, &out.url);
         // A profile without `hosts` may be sent to any origin the request
         // names, but a redirect the server chooses must not carry it elsewhere.
         let allowed = creds.filter(|c| c.allowed(&url) && (c.hosts.is_some() || !cross_origin));

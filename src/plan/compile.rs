@@ -509,6 +509,10 @@ impl Compiler {
                 .unwrap_or_else(|| format!("request {}", index + 1)),
             location,
             method,
+            static_url: url
+                .as_ref()
+                .filter(|t| t.is_literal())
+                .and_then(|t| url::Url::parse(t.source().trim()).ok()),
             url: url?,
             query,
             headers,

@@ -54,6 +54,8 @@ pub struct RequestPlan {
     pub location: String,
     pub method: reqwest::Method,
     pub url: Tpl,
+    /// The URL parsed at load, when it is not a template.
+    pub static_url: Option<url::Url>,
     pub query: Vec<(String, TplValue)>,
     pub headers: Vec<(String, Tpl)>,
     pub basic: Option<BasicPlan>,

@@ -34,17 +34,22 @@ fn template_failure(req: &RequestPlan, what: &str, e: TemplateError) -> Failure 
 
 /// Renders `req` into a request ready to send.
 pub fn render(rt: &Runtime, req: &RequestPlan, scope: &Scope) -> Result<Outgoing, Failure> {
-    let url_text = req
-        .url
-        .render(scope)
-        .map_err(|e| template_failure(req, "url", e))?;
-    let mut url = url::Url::parse(url_text.trim()).map_err(|e| {
-        failure(
-            "url",
-            format!("`{}` is not a valid URL: {e}", url_text.trim()),
-            Some(&req.location),
-        )
-    })?;
+    let mut url = match &req.static_url {
+        Some(u) => u.clone(),
+        None => {
+            let url_text = req
+                .url
+                .render(scope)
+                .map_err(|e| template_failure(req, "url", e))?;
+            url::Url::parse(url_text.trim()).map_err(|e| {
+                failure(
+                    "url",
+                    format!("`{}` is not a valid URL: {e}", url_text.trim()),
+                    Some(&req.location),
+                )
+            })?
+        }
+    };
     if !matches!(url.scheme(), "http" | "https") {
         return Err(failure(
             "url",

@@ -293,7 +293,7 @@ async fn run_request(
     res.url = out.url.to_string();
     if let Some(c) = &creds
         && let Some(hosts) = &c.hosts
-        && !hosts.contains(&Origin::of(&out.url))
+        && !hosts.iter().any(|h| h.matches(&out.url))
     {
         res.outcome = Outcome::Failed;
         res.failures
@@ -345,7 +345,7 @@ async fn run_request(
             && let (Some(p), Some(c)) = (profile, &creds)
             && c.hosts
                 .as_ref()
-                .is_none_or(|h| h.contains(&Origin::of(&out.url)))
+                .is_none_or(|h| h.iter().any(|o| o.matches(&out.url)))
             && !(c.headers.is_empty() && c.query.is_empty() && c.jar.is_none())
             && rt.auth.plan(p).is_some_and(|plan| !plan.login.is_empty())
             && !req
@@ -492,7 +492,7 @@ fn refuse_before_login(
 ) -> Option<Failure> {
     let hosts = rt.auth.hosts_before_login(rt, profile)?;
     let url = url::Url::parse(req.url.render(scope).ok()?.trim()).ok()?;
-    (!hosts.contains(&Origin::of(&url))).then(|| hosts_refusal(req, &url, profile, hosts))
+    (!hosts.iter().any(|h| h.matches(&url))).then(|| hosts_refusal(req, &url, profile, hosts))
 }
 
 fn hosts_refusal(req: &RequestPlan, url: &url::Url, profile: &str, hosts: &[Origin]) -> Failure {
