@@ -169,8 +169,12 @@ impl Compiler {
             }
             (None, None) => None,
         };
+        let no_requests = model.requests.is_empty();
         let mut requests = Vec::with_capacity(model.requests.len());
-        for (i, spec) in model.requests.iter().enumerate() {
+        // Consumed one by one: each parsed request is freed once compiled,
+        // so a big collection never holds both whole forms at once.
+        for (i, spec) in model.requests.into_iter().enumerate() {
+            let spec = &spec;
             let profile = match &spec.value.profile {
                 Some(p) => {
                     self.check_profile_exists(&at, p);
@@ -199,7 +203,7 @@ impl Compiler {
                 }
             }
         }
-        if model.requests.is_empty() {
+        if no_requests {
             self.errors.push(
                 Diagnostic::in_file("a request file needs at least one request", &file.path)
                     .with_hint("add `requests:` with a list of requests"),
@@ -395,7 +399,7 @@ impl Compiler {
     fn request(
         &mut self,
         at: &At,
-        spec: &Loc<RequestSpec>,
+        spec: &Loc<Box<RequestSpec>>,
         index: usize,
         known: &mut Known,
     ) -> Option<RequestPlan> {

@@ -38,7 +38,7 @@ pub struct RequestFile {
     #[serde(default)]
     pub inputs: IndexMap<String, InputSpec>,
     #[schemars(with = "Vec<RequestSpec>")]
-    pub requests: Vec<Loc<RequestSpec>>,
+    pub requests: Vec<Loc<Box<RequestSpec>>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -126,7 +126,7 @@ pub struct RetrySpec {
 pub struct ExpectSpec {
     /// An int, a list of ints, or a class like "2xx".
     #[schemars(with = "Option<StatusShape>")]
-    pub status: Option<Node>,
+    pub status: Option<Box<Node>>,
     /// Header name → matcher.
     #[serde(default)]
     #[schemars(with = "IndexMap<String, MatcherShape>")]
@@ -137,10 +137,10 @@ pub struct ExpectSpec {
     pub json: IndexMap<String, Node>,
     /// Matcher on the body text.
     #[schemars(with = "Option<MatcherShape>")]
-    pub body: Option<Node>,
+    pub body: Option<Box<Node>>,
     /// Matcher on the response time in milliseconds.
     #[schemars(with = "Option<MatcherShape>")]
-    pub duration: Option<Node>,
+    pub duration: Option<Box<Node>>,
 }
 
 /// An auth profile: `profiles/NAME.yaml`.
@@ -154,13 +154,13 @@ pub struct ProfileFile {
     /// Steps in the request syntax; captures of one are in scope for the next.
     #[serde(default)]
     #[schemars(with = "Vec<RequestSpec>")]
-    pub login: Vec<Loc<RequestSpec>>,
+    pub login: Vec<Loc<Box<RequestSpec>>>,
     #[serde(default)]
     pub apply: ApplySpec,
     /// Steps run once at the end of the run, also after failures and on Ctrl-C.
     #[serde(default)]
     #[schemars(with = "Vec<RequestSpec>")]
-    pub logout: Vec<Loc<RequestSpec>>,
+    pub logout: Vec<Loc<Box<RequestSpec>>>,
     /// Origins that may receive the credentials; default: the login steps' origins.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
