@@ -40,19 +40,14 @@ fn e2e_wrong_totp_secret_fails_login_with_exit_3() {
 
 /// SLOW (up to ~30 s): the only test that waits for a TOTP time step.
 ///
-/// Two runs of flow 3 back to back share a cache folder (so the TOTP ledger)
-/// but not credentials (`cache: false`), so the second run must log in again
-/// within the same 30 s step: it waits for the next step and says so, and the
-/// sandbox, which refuses a reused code, accepts it.
+/// Two runs of flow 3 back to back with `--no-cache` (so the second one logs
+/// in again) within one 30 s step: the TOTP ledger in the cache folder still
+/// remembers the first run's code, so the second run waits for the next step
+/// and says so, and the sandbox, which refuses a reused code, accepts it.
 #[test]
 fn e2e_slow_reused_totp_waits_for_the_next_step() {
     let sb = TestSandbox::start();
     let p = sb.example_project();
-    let profile = std::fs::read_to_string(p.path().join("profiles/code42-jwt-totp.yaml")).unwrap();
-    p.file(
-        "profiles/code42-jwt-totp.yaml",
-        &format!("{profile}\ncache: false\n"),
-    );
     // Both runs must start in one step: skip the end of a step.
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
     let into_step = now.as_secs_f64() % 30.0;
@@ -65,6 +60,7 @@ fn e2e_slow_reused_totp_waits_for_the_next_step() {
         "--env",
         "sandbox",
         "--yes",
+        "--no-cache",
     ];
     let first = p.run(&args);
     first.assert_code(0);
