@@ -124,9 +124,6 @@ requests:
   - name: users
     url: "{{ code42_url }}/api/v1/User"
     expect: { status: 200 }
-  - name: users again at once
-    url: "{{ code42_url }}/api/v1/User"
-    expect: { status: 200 }
   - name: create a user (starts a job)
     method: POST
     url: "{{ basicapp_url }}/api/v2/users"
@@ -143,9 +140,6 @@ requests:
       json: { $.state: done }
   - name: users after expiry
     url: "{{ code42_url }}/api/v1/User"
-    expect: { status: 200 }
-  - name: v3 after expiry
-    url: "{{ code42_url }}/api/v3/org/{{ code42_org_id }}/user"
     expect: { status: 200 }
 "#,
     );
