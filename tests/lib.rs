@@ -17,6 +17,8 @@ mod core_files;
 mod core_matchers;
 mod core_requests;
 mod docs;
+mod e2e_failures;
+mod e2e_flows;
 mod regressions;
 mod schema;
 mod smoke;

@@ -99,6 +99,9 @@ pub struct RunArgs {
     /// Do not mask secrets in the output
     #[arg(long)]
     pub show_secrets: bool,
+    /// Keep the TOTP ledger in memory only (`sesame demo`: its sandbox is new)
+    #[arg(skip)]
+    pub fresh_totp_ledger: bool,
 }
 
 #[derive(Debug, Args)]

@@ -197,6 +197,7 @@ pub fn demo(args: &DemoArgs, out: &Output) -> i32 {
             yes: true,
             // The sandbox is new every time: so are its tokens and TOTP records.
             no_cache: true,
+            fresh_totp_ledger: true,
             ..RunArgs::default()
         },
         out,

@@ -79,7 +79,14 @@ fn plural(n: usize) -> &'static str {
 pub fn run(args: &RunArgs, out: &Output) -> i32 {
     let redactor = Arc::new(Redactor::new(args.show_secrets));
     let cache = (!args.no_cache).then(cache_dir).flatten();
-    let totp = Arc::new(RunTotp::new(Ledger::new(cache.clone()), redactor.clone()));
+    // Used TOTP codes are remembered across runs even with --no-cache, which
+    // is about credentials: the server refuses a code sent twice.
+    let ledger_dir = if args.fresh_totp_ledger {
+        None
+    } else {
+        cache_dir()
+    };
+    let totp = Arc::new(RunTotp::new(Ledger::new(ledger_dir), redactor.clone()));
     let provider: Arc<dyn TotpProvider> = if args.dry_run {
         Arc::new(NoTotp)
     } else {

@@ -19,7 +19,8 @@ use crate::template::Engine;
 pub fn token(args: &TokenArgs, out: &Output) -> i32 {
     let redactor = Arc::new(Redactor::new(false));
     let cache = (!args.no_cache).then(cache_dir).flatten();
-    let totp = Arc::new(RunTotp::new(Ledger::new(cache.clone()), redactor.clone()));
+    // Used TOTP codes are remembered even with --no-cache (see `run`).
+    let totp = Arc::new(RunTotp::new(Ledger::new(cache_dir()), redactor.clone()));
     let engine = Engine::new(totp.clone());
     let session = match Session::new(&args.scope, None, engine) {
         Ok(s) => s,

@@ -205,3 +205,4 @@ pub fn finish(child: std::process::Child) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+pub mod sandbox;
