@@ -29,6 +29,8 @@ pub struct Creds {
     pub expires_at: Option<SystemTime>,
     /// Where the credentials came from, for the output.
     pub from_cache: bool,
+    /// `request_layer`, built on first use: every request of the profile reads it.
+    pub layer: std::sync::OnceLock<Layer>,
 }
 
 impl Creds {
@@ -52,6 +54,12 @@ impl Creds {
 
     /// `secrets` and `auth` for the templates of requests using the profile.
     pub fn request_layer(&self) -> Layer {
+        self.layer
+            .get_or_init(|| self.build_request_layer())
+            .clone()
+    }
+
+    fn build_request_layer(&self) -> Layer {
         layer([
             (
                 "secrets",

@@ -229,6 +229,7 @@ impl AuthManager {
                 secrets,
                 expires_at: Some(UNIX_EPOCH + Duration::from_secs(cached.expires_at)),
                 from_cache: true,
+                layer: std::sync::OnceLock::new(),
             }));
         }
         let started = Instant::now();
@@ -336,6 +337,7 @@ impl AuthManager {
             secrets,
             expires_at,
             from_cache: false,
+            layer: std::sync::OnceLock::new(),
         }))
     }
 
