@@ -16,7 +16,7 @@ use crate::plan::scope_check::{Known, undefined};
 use crate::plan::*;
 use crate::source::load::{SourceFile, parse};
 use crate::source::model::{
-    BasicSpec, ExpectSpec, Loc, Node, ProfileFile, RequestFile, RequestSpec,
+    BasicSpec, ExpectSpec, Loc, Node, ProfileFile, RequestCount, RequestFile, RequestSpec,
 };
 use crate::template::{Engine, Tpl, TplValue};
 
@@ -89,11 +89,30 @@ impl Compiler {
             Ok(f) => f,
             Err(d) => return self.errors.push(d),
         };
-        let model: RequestFile = match parse(&file, "a request file") {
+        // When `requests:` comes last, the file's head is read without it;
+        // the requests are then streamed one at a time (see file_plan).
+        let (model, capacity) = match crate::source::load::trailing_list(&file.text, "requests") {
+            Some((at, items)) => {
+                let head = SourceFile {
+                    path: file.path.clone(),
+                    text: format!("{}requests: []\n", &file.text[..at]).into(),
+                };
+                (
+                    parse::<RequestFile<RequestCount>>(&head, "a request file"),
+                    items,
+                )
+            }
+            None => {
+                let parsed = parse::<RequestFile<RequestCount>>(&file, "a request file");
+                let n = parsed.as_ref().map(|m| m.requests.0).unwrap_or(0);
+                (parsed, n)
+            }
+        };
+        let model = match model {
             Ok(m) => m,
             Err(d) => return self.errors.push(d),
         };
-        if let Some(plan) = self.file_plan(file, model) {
+        if let Some(plan) = self.file_plan(file, model, capacity) {
             self.files.push(plan);
         }
     }
@@ -128,7 +147,12 @@ impl Compiler {
         })
     }
 
-    fn file_plan(&mut self, file: SourceFile, model: RequestFile) -> Option<FilePlan> {
+    fn file_plan(
+        &mut self,
+        file: SourceFile,
+        model: RequestFile<RequestCount>,
+        capacity: usize,
+    ) -> Option<FilePlan> {
         let display = display_path(&file.path);
         let at = At {
             file: &file,
@@ -169,39 +193,23 @@ impl Compiler {
             }
             (None, None) => None,
         };
-        let no_requests = model.requests.is_empty();
-        let mut requests = Vec::with_capacity(model.requests.len());
-        // Consumed one by one: each parsed request is freed once compiled,
-        // so a big collection never holds both whole forms at once.
-        for (i, spec) in model.requests.into_iter().enumerate() {
-            let spec = &spec;
-            let profile = match &spec.value.profile {
-                Some(p) => {
-                    self.check_profile_exists(&at, p);
-                    Some(profile_ref(&p.value))
-                }
-                None => default_profile.clone(),
-            };
-            let mut req_known = known.clone();
-            if let Some(ProfileRef::Named(name)) = &profile
-                && let Some(p) = self.profile(name, None)
-            {
-                req_known.secrets = Some(p.secrets.iter().map(|(n, _)| n.clone()).collect());
-                req_known.auth = Some(p.capture_names().into_iter().collect());
-                req_known.names.insert("secrets".into());
-                req_known.names.insert("auth".into());
-            }
-            if let Some(mut plan) = self.request(&at, spec, i, &mut req_known) {
-                plan.profile = profile;
-                for c in &plan.captures {
-                    known.names.insert(c.name.clone());
-                }
-                requests.push(plan);
-            } else {
-                for (name, _) in &spec.value.capture {
-                    known.names.insert(name.clone());
-                }
-            }
+        let mut requests = Vec::with_capacity(capacity);
+        // Read again, one request at a time: each is compiled and dropped
+        // before the next is parsed, so a big collection never holds its
+        // whole parsed form.
+        let mut i = 0;
+        let streamed = crate::source::load::stream_list(
+            &file,
+            "a request file",
+            "requests",
+            |spec: Loc<Box<RequestSpec>>| {
+                self.compile_request(&at, &spec, i, &default_profile, &mut known, &mut requests);
+                i += 1;
+            },
+        );
+        let no_requests = i == 0 && streamed.is_ok();
+        if let Err(d) = streamed {
+            self.errors.push(d);
         }
         if no_requests {
             self.errors.push(
@@ -222,6 +230,45 @@ impl Compiler {
             requests,
             source: file,
         })
+    }
+
+    /// Compiles the `i`-th request of a file; its captures join `known`.
+    fn compile_request(
+        &mut self,
+        at: &At,
+        spec: &Loc<Box<RequestSpec>>,
+        i: usize,
+        default_profile: &Option<ProfileRef>,
+        known: &mut Known,
+        requests: &mut Vec<RequestPlan>,
+    ) {
+        let profile = match &spec.value.profile {
+            Some(p) => {
+                self.check_profile_exists(at, p);
+                Some(profile_ref(&p.value))
+            }
+            None => default_profile.clone(),
+        };
+        let mut req_known = known.clone();
+        if let Some(ProfileRef::Named(name)) = &profile
+            && let Some(p) = self.profile(name, None)
+        {
+            req_known.secrets = Some(p.secrets.iter().map(|(n, _)| n.clone()).collect());
+            req_known.auth = Some(p.capture_names().into_iter().collect());
+            req_known.names.insert("secrets".into());
+            req_known.names.insert("auth".into());
+        }
+        if let Some(mut plan) = self.request(at, spec, i, &mut req_known) {
+            plan.profile = profile;
+            for c in &plan.captures {
+                known.names.insert(c.name.clone());
+            }
+            requests.push(plan);
+        } else {
+            for (name, _) in &spec.value.capture {
+                known.names.insert(name.clone());
+            }
+        }
     }
 
     fn check_profile_exists(&mut self, at: &At, p: &Loc<String>) {

@@ -60,6 +60,111 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile, what: &str) -> Result<T, Di
         .map_err(|e| yaml_error(file, &e, what))
 }
 
+/// Where the top-level `field:` line starts, when it is the file's last
+/// top-level key, and roughly how many items its list has. The rest of the
+/// file can then be read without that list, cheaply, before the list is
+/// streamed. `None` for anything unusual (flow style, several documents).
+pub fn trailing_list(text: &str, field: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    let mut found: Option<usize> = None;
+    let mut items = 0;
+    let mut item_indent: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let first = line.chars().next().unwrap_or(' ');
+        if line.starts_with("---") || line.starts_with("...") || first == '%' || first == '{' {
+            return None;
+        }
+        if first.is_alphanumeric() || first == '_' || first == '"' || first == '\'' {
+            if found.is_some() {
+                return None;
+            }
+            let key = line.split(':').next().unwrap_or("").trim();
+            if key == field {
+                found = Some(start);
+            }
+            continue;
+        }
+        if found.is_some() {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            if trimmed.starts_with("- ") || trimmed.trim_end() == "-" {
+                match item_indent {
+                    None => {
+                        item_indent = Some(indent);
+                        items += 1;
+                    }
+                    Some(i) if i == indent => items += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    found.map(|f| (f, items))
+}
+
+/// Reads the list under the top-level key `field` of `file` one item at a
+/// time, handing each to `each`: only one item is alive at once. Every other
+/// key is skipped (the caller has already read and checked them).
+pub fn stream_list<T: DeserializeOwned>(
+    file: &SourceFile,
+    what: &str,
+    field: &str,
+    each: impl FnMut(T),
+) -> Result<(), Diagnostic> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::marker::PhantomData;
+
+    struct Items<'f, T, F>(&'f mut F, PhantomData<T>);
+    impl<'de, T: DeserializeOwned, F: FnMut(T)> DeserializeSeed<'de> for Items<'_, T, F> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+    impl<'de, T: DeserializeOwned, F: FnMut(T)> Visitor<'de> for Items<'_, T, F> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(item) = seq.next_element::<T>()? {
+                (self.0)(item);
+            }
+            Ok(())
+        }
+    }
+    struct Top<'f, 'k, T, F>(&'f mut F, &'k str, PhantomData<T>);
+    impl<'de, T: DeserializeOwned, F: FnMut(T)> DeserializeSeed<'de> for Top<'_, '_, T, F> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de, T: DeserializeOwned, F: FnMut(T)> Visitor<'de> for Top<'_, '_, T, F> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                if key == self.1 {
+                    map.next_value_seed(Items::<T, F>(&mut *self.0, PhantomData))?;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut each = each;
+    serde_saphyr::with_deserializer_from_str_with_options(&file.text, options(), |de| {
+        Top::<T, _>(&mut each, field, PhantomData).deserialize(de)
+    })
+    .map_err(|e| yaml_error(file, &e, what))
+}
+
 fn yaml_error(file: &SourceFile, err: &serde_saphyr::Error, what: &str) -> Diagnostic {
     let plain = err.without_snippet().to_string();
     // The crate appends " at line N, column M"; we show the position ourselves.

@@ -17,10 +17,13 @@ pub type Loc<T> = serde_saphyr::Spanned<T>;
 /// Any YAML value with the place it was written.
 pub type Node = Loc<Value>;
 
-/// A collection: `requests/*.yaml`.
+/// A collection: `requests/*.yaml`. The loader reads it in two passes: the
+/// file's head with `requests` only counted ([`RequestCount`]; when
+/// `requests:` is the last key, the head is the text before it), then the
+/// requests one at a time, each compiled and dropped before the next is read.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RequestFile {
+pub struct RequestFile<R = Vec<Loc<Box<RequestSpec>>>> {
     /// Shown in reports; default: the file stem.
     pub name: Option<String>,
     pub description: Option<String>,
@@ -38,7 +41,7 @@ pub struct RequestFile {
     #[serde(default)]
     pub inputs: IndexMap<String, InputSpec>,
     #[schemars(with = "Vec<RequestSpec>")]
-    pub requests: Vec<Loc<Box<RequestSpec>>>,
+    pub requests: R,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -47,6 +50,42 @@ pub struct InputSpec {
     pub description: Option<String>,
     #[schemars(with = "Option<Value>")]
     pub default: Option<Node>,
+}
+
+/// The number of items of a YAML list, read without keeping them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RequestCount(pub usize);
+
+impl<'de> Deserialize<'de> for RequestCount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Counter;
+        impl<'de> serde::de::Visitor<'de> for Counter {
+            type Value = RequestCount;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of requests")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RequestCount, A::Error> {
+                let mut n = 0;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(RequestCount(n))
+            }
+        }
+        d.deserialize_seq(Counter)
+    }
+}
+
+impl JsonSchema for RequestCount {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RequestCount".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<RequestSpec>>::json_schema(generator)
+    }
 }
 
 /// One HTTP request; also one login or logout step of a profile. Rarely
