@@ -148,3 +148,18 @@ fn curl_leaves_captured_values_to_the_shell() {
     assert!(status.success());
     assert_eq!(server.hits_to("/echo/u-1").len(), 1);
 }
+
+/// Request files whose `requests:` is not the last key are read whole: the
+/// names their other keys define are still in scope.
+#[test]
+fn vars_after_the_requests_still_count() {
+    let server = TestServer::start();
+    let p = crate::support::Project::new();
+    p.request_file(
+        "requests/a.yaml",
+        &server,
+        "requests:\n  - url: \"{URL}/echo/{{ who }}\"\n    expect: { status: 200 }\nvars:\n  who: later\n",
+    );
+    p.run(&["run"]).assert_code(0);
+    assert_eq!(server.hits_to("/echo/later").len(), 1);
+}

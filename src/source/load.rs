@@ -310,4 +310,29 @@ mod tests {
         text.push_str("requests: []\n");
         assert!(parse::<serde_json::Value>(&file(&text), "a request file").is_err());
     }
+
+    #[test]
+    fn trailing_list_finds_a_last_key_and_counts_its_items() {
+        let text = "name: a\nvars:\n  x: 1\nrequests:\n  - url: u\n    expect:\n      json:\n        $.a: [1, 2]\n  - url: v\n";
+        let (at, items) = trailing_list(text, "requests").unwrap();
+        assert!(text[at..].starts_with("requests:"));
+        assert_eq!(items, 2);
+        assert_eq!(
+            trailing_list("requests:\n  - url: u\nvars: {}\n", "requests"),
+            None
+        );
+        assert_eq!(trailing_list("{requests: []}\n", "requests"), None);
+        assert_eq!(trailing_list("name: a\n", "requests"), None);
+    }
+
+    #[test]
+    fn stream_list_hands_over_items_in_order() {
+        let f = file("name: x\nrequests:\n  - 1\n  - 2\n  - 3\n");
+        let mut seen = Vec::new();
+        stream_list(&f, "a file", "requests", |n: u32| seen.push(n)).unwrap();
+        assert_eq!(seen, [1, 2, 3]);
+        let bad = file("requests:\n  - 1\n  - x\n");
+        let err = stream_list(&bad, "a file", "requests", |_: u32| {}).unwrap_err();
+        assert_eq!(err.span.map(|s| s.line), Some(3));
+    }
 }
