@@ -160,10 +160,7 @@ fn emit_failed(
     req: &RequestPlan,
     failures: Vec<Failure>,
 ) {
-    let mut r = result(index, file, i, req);
-    r.outcome = Outcome::Failed;
-    r.failures = failures;
-    rt.emit_result(r);
+    fail(rt, result(index, file, i, req), failures);
 }
 
 /// Dry-run stand-ins for values only a real run has.
@@ -231,10 +228,7 @@ async fn run_request(
             WhenPlan::Template(t) => match t.eval(scope).map(|v| truthy(&v)) {
                 Ok(Ok(b)) => b,
                 Ok(Err(e)) | Err(crate::template::TemplateError { message: e, .. }) => {
-                    res.outcome = Outcome::Failed;
-                    res.failures.push(failure("when", e, Some(&req.location)));
-                    rt.emit_result(res);
-                    return Step::Failed;
+                    return fail(rt, res, vec![failure("when", e, Some(&req.location))]);
                 }
             },
         };
@@ -249,10 +243,7 @@ async fn run_request(
     if let Some(p) = profile
         && let Some(refusal) = refuse_before_login(rt, req, scope, p)
     {
-        res.outcome = Outcome::Failed;
-        res.failures.push(refusal);
-        rt.emit_result(res);
-        return Step::Failed;
+        return fail(rt, res, vec![refusal]);
     }
     let mut creds = None;
     let mut scope = scope.clone();
@@ -263,31 +254,24 @@ async fn run_request(
                 creds = Some(c);
             }
             Err(e) => {
-                res.outcome = Outcome::Failed;
-                res.failures
-                    .push(failure(&format!("login {p}"), e, Some(&req.location)));
-                rt.emit_result(res);
-                return Step::Failed;
+                return fail(
+                    rt,
+                    res,
+                    vec![failure(&format!("login {p}"), e, Some(&req.location))],
+                );
             }
         }
     }
     if let Some(q) = &req.confirm {
         let question = q.render(&scope).unwrap_or_else(|_| q.source().to_string());
         if let Err(msg) = confirm(rt, &question) {
-            res.outcome = Outcome::Failed;
-            res.failures
-                .push(failure("confirm", msg, Some(&req.location)));
-            rt.emit_result(res);
-            return Step::Failed;
+            return fail(rt, res, vec![failure("confirm", msg, Some(&req.location))]);
         }
     }
     let mut out = match exchange::render(rt, req, &scope) {
         Ok(o) => o,
         Err(f) => {
-            res.outcome = Outcome::Failed;
-            res.failures.push(f);
-            rt.emit_result(res);
-            return Step::Failed;
+            return fail(rt, res, vec![f]);
         }
     };
     res.url = out.url.to_string();
@@ -295,11 +279,11 @@ async fn run_request(
         && let Some(hosts) = &c.hosts
         && !hosts.iter().any(|h| h.matches(&out.url))
     {
-        res.outcome = Outcome::Failed;
-        res.failures
-            .push(hosts_refusal(req, &out.url, &c.profile, hosts));
-        rt.emit_result(res);
-        return Step::Failed;
+        return fail(
+            rt,
+            res,
+            vec![hosts_refusal(req, &out.url, &c.profile, hosts)],
+        );
     }
     let attempts = 1 + req.retry.map(|r| r.count).unwrap_or(0);
     let mut reauthed = false;
@@ -324,10 +308,7 @@ async fn run_request(
                     tokio::time::sleep(exchange::retry_delay(req)).await;
                     continue;
                 }
-                res.outcome = Outcome::Failed;
-                res.failures = vec![f];
-                rt.emit_result(res);
-                return Step::Failed;
+                return fail(rt, res, vec![f]);
             }
         };
         if rt.flags.verbose {
@@ -365,11 +346,11 @@ async fn run_request(
                     continue;
                 }
                 Err(e) => {
-                    res.outcome = Outcome::Failed;
-                    res.failures
-                        .push(failure(&format!("login {p}"), e, Some(&req.location)));
-                    rt.emit_result(res);
-                    return Step::Failed;
+                    return fail(
+                        rt,
+                        res,
+                        vec![failure(&format!("login {p}"), e, Some(&req.location))],
+                    );
                 }
             }
         }
@@ -382,11 +363,8 @@ async fn run_request(
                     return Step::Passed(caught);
                 }
                 Err(f) => {
-                    res.outcome = Outcome::Failed;
-                    res.failures.push(f);
                     res.body_excerpt = Some(exchange::excerpt(&body.text, 800));
-                    rt.emit_result(res);
-                    return Step::Failed;
+                    return fail(rt, res, vec![f]);
                 }
             }
         }
@@ -394,11 +372,8 @@ async fn run_request(
             tokio::time::sleep(exchange::retry_delay(req)).await;
             continue;
         }
-        res.outcome = Outcome::Failed;
-        res.failures = failures;
         res.body_excerpt = Some(exchange::excerpt(&body.text, 800));
-        rt.emit_result(res);
-        return Step::Failed;
+        return fail(rt, res, failures);
     }
 }
 
@@ -440,12 +415,7 @@ fn dry_run(
             rt.emit_result(res);
             Step::Passed(vec![])
         }
-        Err(f) => {
-            res.outcome = Outcome::Failed;
-            res.failures.push(f);
-            rt.emit_result(res);
-            Step::Failed
-        }
+        Err(f) => fail(rt, res, vec![f]),
     }
 }
 
@@ -506,4 +476,12 @@ fn hosts_refusal(req: &RequestPlan, url: &url::Url, profile: &str, hosts: &[Orig
         ),
         Some(&req.location),
     )
+}
+
+/// Reports `res` as failed with `failures`; the file stops here.
+fn fail(rt: &Runtime, mut res: RequestResult, failures: Vec<Failure>) -> Step {
+    res.outcome = Outcome::Failed;
+    res.failures = failures;
+    rt.emit_result(res);
+    Step::Failed
 }
