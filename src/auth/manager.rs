@@ -95,22 +95,11 @@ impl AuthManager {
     }
 
     fn render_hosts_before_login(rt: &Runtime, plan: &ProfilePlan) -> Option<Vec<Origin>> {
-        let scope = rt.base.with(rt.cli_vars.clone());
-        let mut out = Vec::new();
-        if !plan.hosts.is_empty() {
-            for h in &plan.hosts {
-                out.push(Origin::parse(&h.render(&scope).ok()?).ok()?);
-            }
-        } else {
-            if plan.login.is_empty() {
-                return None;
-            }
-            for step in &plan.login {
-                let text = step.url.render(&scope).ok()?;
-                out.push(Origin::of(&url::Url::parse(text.trim()).ok()?));
-            }
-        }
-        Some(out)
+        // Without secrets or captures in scope, hosts that need them do not
+        // render: then only the check after login applies.
+        hosts(plan, &rt.base.with(rt.cli_vars.clone()))
+            .ok()
+            .flatten()
     }
 
     pub fn plan(&self, name: &str) -> Option<&Arc<ProfilePlan>> {
@@ -514,11 +503,13 @@ fn hosts(plan: &ProfilePlan, scope: &Scope) -> Result<Option<Vec<Origin>>, Strin
         return Ok(None);
     } else {
         for step in &plan.login {
-            if let Ok(text) = step.url.render(scope)
-                && let Ok(url) = url::Url::parse(text.trim())
-            {
-                out.push(Origin::of(&url));
-            }
+            let text = step
+                .url
+                .render(scope)
+                .map_err(|e| format!("login url: {e}"))?;
+            let url = url::Url::parse(text.trim())
+                .map_err(|e| format!("login url `{}`: {e}", text.trim()))?;
+            out.push(Origin::of(&url));
         }
     }
     out.dedup();

@@ -65,26 +65,7 @@ pub fn print(args: &CurlArgs, out: &Output) -> i32 {
             _ => None,
         };
         if let Some(p) = &profile {
-            let secrets: serde_json::Map<String, serde_json::Value> = p
-                .secrets
-                .iter()
-                .map(|(n, _)| {
-                    (
-                        n.clone(),
-                        serde_json::Value::String(format!("<secret {n}>")),
-                    )
-                })
-                .collect();
-            let auth: serde_json::Map<String, serde_json::Value> = p
-                .capture_names()
-                .into_iter()
-                .map(|n| (n.clone(), serde_json::Value::String(TOKEN.to_string())))
-                .collect();
-            scope_map.insert(
-                "secrets".into(),
-                from_json(&serde_json::Value::Object(secrets)),
-            );
-            scope_map.insert("auth".into(), from_json(&serde_json::Value::Object(auth)));
+            scope_map.extend(p.placeholders(|_| TOKEN.to_string()));
         }
         let scope = base
             .with(Arc::new(scope_map))

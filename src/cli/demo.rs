@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::args::{DemoArgs, RunArgs, SandboxArgs, ScopeArgs};
 use crate::cli::output::Output;
+use crate::cli::session::tokio_runtime;
 use crate::exit;
 
 /// The example project, path → contents.
@@ -91,13 +92,10 @@ pub fn sandbox(args: &SandboxArgs, out: &Output) -> i32 {
         out.say(sesame_sandbox::fixtures_text(&base).trim_end());
         return exit::OK;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio_runtime(false) {
         Ok(r) => r,
-        Err(e) => {
-            out.error(&format!("cannot start the async runtime: {e}"));
+        Err(d) => {
+            out.error(&d.title);
             return exit::FAILED;
         }
     };
@@ -142,14 +140,10 @@ pub fn write_example(dir: &Path, addr: &str) -> std::io::Result<()> {
 }
 
 pub fn demo(args: &DemoArgs, out: &Output) -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio_runtime(false) {
         Ok(r) => r,
-        Err(e) => {
-            out.error(&format!("cannot start the async runtime: {e}"));
+        Err(d) => {
+            out.error(&d.title);
             return exit::FAILED;
         }
     };

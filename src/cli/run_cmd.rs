@@ -12,7 +12,7 @@ use crate::auth::totp::Ledger;
 use crate::auth::totp_provider::{NoTotp, RunTotp};
 use crate::cli::args::{RunArgs, ValidateArgs};
 use crate::cli::output::{Output, print_diagnostics};
-use crate::cli::session::{Session, tokio_runtime};
+use crate::cli::session::{Session, http_client, tokio_runtime};
 use crate::diagnostic::Diagnostic;
 use crate::exit;
 use crate::plan::{Compiler, FilePlan, Plan};
@@ -164,16 +164,9 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     if args.insecure {
         out.warn("--insecure: TLS certificates are NOT verified; anyone on the network path can read and change this traffic");
     }
-    let client = match crate::http::client(args.insecure) {
+    let client = match http_client(args.insecure) {
         Ok(c) => c,
-        Err(e) => {
-            return print_diagnostics(
-                out,
-                &[Diagnostic::new(format!(
-                    "cannot build the HTTP client: {e}"
-                ))],
-            );
-        }
+        Err(d) => return print_diagnostics(out, &[d]),
     };
     let (tx, rx) = std::sync::mpsc::channel::<Event>();
     totp.set_events(tx.clone());

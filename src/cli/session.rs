@@ -245,6 +245,12 @@ impl Session {
     }
 }
 
+/// The run's HTTP client, or the diagnostic that says why there is none.
+pub fn http_client(insecure: bool) -> Result<reqwest::Client, Diagnostic> {
+    crate::http::client(insecure)
+        .map_err(|e| Diagnostic::new(format!("cannot build the HTTP client: {e}")))
+}
+
 /// A tokio runtime: single-threaded when one task at a time is all there is.
 pub fn tokio_runtime(single_threaded: bool) -> Result<tokio::runtime::Runtime, Diagnostic> {
     let built = if single_threaded {

@@ -7,7 +7,7 @@ use crate::auth::totp::Ledger;
 use crate::auth::totp_provider::RunTotp;
 use crate::cli::args::{CurlArgs, SchemaArgs, TokenArgs, TotpArgs};
 use crate::cli::output::{Output, print_diagnostics};
-use crate::cli::session::{Session, tokio_runtime};
+use crate::cli::session::{Session, http_client, tokio_runtime};
 use crate::diagnostic::Diagnostic;
 use crate::exit;
 use crate::plan::Compiler;
@@ -46,16 +46,9 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
         Ok(p) => p,
         Err(d) => return print_diagnostics(out, &d),
     };
-    let client = match crate::http::client(args.insecure) {
+    let client = match http_client(args.insecure) {
         Ok(c) => c,
-        Err(e) => {
-            return print_diagnostics(
-                out,
-                &[Diagnostic::new(format!(
-                    "cannot build the HTTP client: {e}"
-                ))],
-            );
-        }
+        Err(d) => return print_diagnostics(out, &[d]),
     };
     // Only the credential goes to stdout; notes go to stderr.
     let (tx, rx) = std::sync::mpsc::channel::<Event>();

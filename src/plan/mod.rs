@@ -198,6 +198,43 @@ pub struct ProfilePlan {
 }
 
 impl ProfilePlan {
+    /// `secrets` and `auth` with stand-in values, for output made without
+    /// logging in (dry run, curl): each secret shows as `<secret NAME>`,
+    /// each capture as `auth_value(NAME)`.
+    pub fn placeholders(
+        &self,
+        auth_value: impl Fn(&str) -> String,
+    ) -> [(String, minijinja::Value); 2] {
+        let secrets: serde_json::Map<String, serde_json::Value> = self
+            .secrets
+            .iter()
+            .map(|(n, _)| {
+                (
+                    n.clone(),
+                    serde_json::Value::String(format!("<secret {n}>")),
+                )
+            })
+            .collect();
+        let auth: serde_json::Map<String, serde_json::Value> = self
+            .capture_names()
+            .into_iter()
+            .map(|n| {
+                let v = auth_value(&n);
+                (n, serde_json::Value::String(v))
+            })
+            .collect();
+        [
+            (
+                "secrets".into(),
+                crate::template::from_json(&serde_json::Value::Object(secrets)),
+            ),
+            (
+                "auth".into(),
+                crate::template::from_json(&serde_json::Value::Object(auth)),
+            ),
+        ]
+    }
+
     /// Names the profile's captures define, in step order.
     pub fn capture_names(&self) -> Vec<String> {
         self.login

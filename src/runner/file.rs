@@ -183,23 +183,7 @@ fn placeholder_layer(
         }
     }
     if let Some(p) = profile.and_then(|p| rt.auth.plan(p)) {
-        let secrets: serde_json::Map<String, Value> = p
-            .secrets
-            .iter()
-            .map(|(n, _)| (n.clone(), Value::String(format!("<secret {n}>"))))
-            .collect();
-        let auth: serde_json::Map<String, Value> = p
-            .capture_names()
-            .into_iter()
-            .map(|n| {
-                (
-                    n.clone(),
-                    Value::String(format!("<auth.{n} from profile {}>", p.name)),
-                )
-            })
-            .collect();
-        map.insert("secrets".into(), from_json(&Value::Object(secrets)));
-        map.insert("auth".into(), from_json(&Value::Object(auth)));
+        map.extend(p.placeholders(|n| format!("<auth.{n} from profile {}>", p.name)));
     }
     Arc::new(map)
 }
