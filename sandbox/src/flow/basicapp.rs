@@ -208,19 +208,29 @@ async fn create_user(State(state): State<AppState>, headers: HeaderMap, body: By
     )
 }
 
+/// Answers for the user `id` with `view(user)`, after authentication.
+fn with_user(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    view: impl FnOnce(Value) -> Value,
+) -> Response {
+    if let Err(r) = authenticate(state, headers) {
+        return r;
+    }
+    match find_user(state, id) {
+        Some(u) => http::json(StatusCode::OK, view(u)),
+        None => fail(StatusCode::NOT_FOUND, "User not found"),
+    }
+}
+
 /// `GET /api/v2/users/{id}`.
 async fn one_user(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(r) = authenticate(&state, &headers) {
-        return r;
-    }
-    match find_user(&state, &id) {
-        Some(u) => http::json(StatusCode::OK, u),
-        None => fail(StatusCode::NOT_FOUND, "User not found"),
-    }
+    with_user(&state, &headers, &id, |u| u)
 }
 
 /// `GET /api/v2/users/{id}/roles`.
@@ -229,16 +239,12 @@ async fn user_roles(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(r) = authenticate(&state, &headers) {
-        return r;
-    }
-    match find_user(&state, &id) {
-        Some(u) => http::json(
-            StatusCode::OK,
-            json!({ "userId": u["id"], "roles": [u["role"]] }),
-        ),
-        None => fail(StatusCode::NOT_FOUND, "User not found"),
-    }
+    with_user(
+        &state,
+        &headers,
+        &id,
+        |u| json!({ "userId": u["id"], "roles": [u["role"]] }),
+    )
 }
 
 /// `GET /api/v2/users/{id}/devices`: every user has one enrolled laptop.
@@ -247,19 +253,12 @@ async fn user_devices(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(r) = authenticate(&state, &headers) {
-        return r;
-    }
-    match find_user(&state, &id) {
-        Some(u) => http::json(
-            StatusCode::OK,
-            json!({
-                "userId": u["id"],
-                "devices": [{ "id": format!("dev-{}", u["id"]), "name": "laptop", "platform": "linux", "enrolled": true }],
-            }),
-        ),
-        None => fail(StatusCode::NOT_FOUND, "User not found"),
-    }
+    with_user(&state, &headers, &id, |u| {
+        json!({
+            "userId": u["id"],
+            "devices": [{ "id": format!("dev-{}", u["id"]), "name": "laptop", "platform": "linux", "enrolled": true }],
+        })
+    })
 }
 
 /// `GET /api/v2/jobs/{id}`: `queued`, `running`, then `done` from the third poll on.
