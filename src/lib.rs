@@ -5,15 +5,27 @@
 //! parallel, requests in order, through `http` with credentials from `auth` →
 //! `assertion` checks each response → `report` streams results to writers.
 //!
-//! Dependency rules: `source`, `template`, `assertion`, `secret` and `report`
-//! are synchronous and do no network I/O; only `http`, `auth` and `runner` are
-//! async. `report` sees results and redaction, never `http`.
+//! Dependencies run one way, top to bottom: `cli` → `runner` → `auth` →
+//! `exchange` → `http`. `exchange` is one request exchange (render → send →
+//! check → retry) shared by request files and login/logout steps; `auth`
+//! gets everything it needs at construction ([`auth::context::AuthContext`])
+//! and never imports `runner`. Below them, `plan` (compiled files),
+//! `assertion` (response checks, failures as data), `template`, `secret`,
+//! `source` and `report` are synchronous and do no network I/O; `report`
+//! sees results and redaction, never `http`. Leaf helpers (`clock`, `text`,
+//! `blocking`, `duration`, `diagnostic`, `exit`) import no layer. The rules
+//! are checked by the tests in `architecture.rs`.
 
+#[cfg(test)]
+mod architecture;
 pub mod assertion;
 pub mod auth;
+pub mod blocking;
 pub mod cli;
+pub mod clock;
 pub mod diagnostic;
 pub mod duration;
+pub mod exchange;
 pub mod exit;
 pub mod http;
 pub mod plan;
@@ -22,6 +34,7 @@ pub mod runner;
 pub mod secret;
 pub mod source;
 pub mod template;
+pub mod text;
 
 /// Runs the command line and returns the process exit code.
 pub fn run<I, T>(args: I) -> i32

@@ -6,28 +6,25 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, UNIX_EPOCH};
 
-use reqwest::cookie::Jar;
-use serde_json::Value;
 use tokio::sync::Mutex;
 
 use crate::auth::cache::{CachedCreds, CredCache};
+use crate::auth::context::AuthContext;
 use crate::auth::creds::{Creds, REFRESH_MARGIN};
-use crate::duration::{self, BareUnit};
+use crate::auth::login::{self, LoggedIn};
 use crate::http::Origin;
 use crate::plan::ProfilePlan;
-use crate::report::event::{Event, Exchange, Level};
-use crate::runner::exchange;
-use crate::runner::runtime::Runtime;
-use crate::template::{Scope, from_json, functions::jwt_exp, layer};
+use crate::report::event::Level;
 
 struct Slot {
     plan: Arc<ProfilePlan>,
     state: Mutex<State>,
     hosts_before_login: std::sync::OnceLock<Option<Vec<Origin>>>,
     /// Set once credentials exist, so hot paths can skip pre-login checks.
-    resolved: std::sync::atomic::AtomicBool,
+    resolved: AtomicBool,
 }
 
 #[derive(Default)]
@@ -40,66 +37,56 @@ struct State {
     logged_in: bool,
 }
 
+/// Every profile of a command, and the credentials each has resolved to.
 pub struct AuthManager {
     slots: BTreeMap<String, Slot>,
-    cache: Option<CredCache>,
-    env_name: Option<String>,
-    /// The process environment and `.env`, for `env:` secret sources.
-    env: Arc<BTreeMap<String, String>>,
-    /// Text of the chosen environment's variables, part of the cache key.
-    env_fingerprint: String,
+    ctx: AuthContext,
+    login_failed: AtomicBool,
 }
 
 impl AuthManager {
-    pub fn new(
-        profiles: &BTreeMap<String, Arc<ProfilePlan>>,
-        cache: Option<CredCache>,
-        env_name: Option<String>,
-        env: Arc<BTreeMap<String, String>>,
-        env_fingerprint: String,
-    ) -> AuthManager {
+    pub fn new(profiles: &BTreeMap<String, Arc<ProfilePlan>>, ctx: AuthContext) -> AuthManager {
+        let slots = profiles
+            .iter()
+            .map(|(k, p)| {
+                let slot = Slot {
+                    plan: p.clone(),
+                    state: Mutex::new(State::default()),
+                    hosts_before_login: std::sync::OnceLock::new(),
+                    resolved: AtomicBool::new(false),
+                };
+                (k.clone(), slot)
+            })
+            .collect();
         AuthManager {
-            slots: profiles
-                .iter()
-                .map(|(k, p)| {
-                    (
-                        k.clone(),
-                        Slot {
-                            plan: p.clone(),
-                            state: Mutex::new(State::default()),
-                            hosts_before_login: std::sync::OnceLock::new(),
-                            resolved: std::sync::atomic::AtomicBool::new(false),
-                        },
-                    )
-                })
-                .collect(),
-            cache,
-            env_name,
-            env,
-            env_fingerprint,
+            slots,
+            ctx,
+            login_failed: AtomicBool::new(false),
         }
+    }
+
+    /// The context the manager was built with.
+    pub fn context(&self) -> &AuthContext {
+        &self.ctx
+    }
+
+    /// Some profile could not log in during this run (exit 3).
+    pub fn login_failed(&self) -> bool {
+        self.login_failed.load(Ordering::Relaxed)
     }
 
     /// The profile's hosts as far as they can be known before logging in
     /// (rendered without secrets or captures); `None` when unrestricted or
     /// when they depend on values only a login gives.
-    pub fn hosts_before_login(&self, rt: &Runtime, name: &str) -> Option<&[Origin]> {
+    pub fn hosts_before_login(&self, name: &str) -> Option<&[Origin]> {
         let slot = self.slots.get(name)?;
-        if slot.resolved.load(std::sync::atomic::Ordering::Acquire) {
+        if slot.resolved.load(Ordering::Acquire) {
             // Logged in: the check after rendering, with the real hosts, applies.
             return None;
         }
         slot.hosts_before_login
-            .get_or_init(|| Self::render_hosts_before_login(rt, &slot.plan))
+            .get_or_init(|| login::hosts(&slot.plan, &self.ctx.base).ok().flatten())
             .as_deref()
-    }
-
-    fn render_hosts_before_login(rt: &Runtime, plan: &ProfilePlan) -> Option<Vec<Origin>> {
-        // Without secrets or captures in scope, hosts that need them do not
-        // render: then only the check after login applies.
-        hosts(plan, &rt.base.with(rt.cli_vars.clone()))
-            .ok()
-            .flatten()
     }
 
     pub fn plan(&self, name: &str) -> Option<&Arc<ProfilePlan>> {
@@ -107,29 +94,24 @@ impl AuthManager {
     }
 
     /// Credentials of `name`, logging in if there are none or they expire soon.
-    pub async fn get(&self, rt: &Runtime, name: &str) -> Result<Arc<Creds>, String> {
+    pub async fn get(&self, name: &str) -> Result<Arc<Creds>, String> {
         let slot = self.slot(name)?;
         let mut state = slot.state.lock().await;
         if let Some(e) = &state.error {
             return Err(e.clone());
         }
         if let Some(c) = &state.creds
-            && c.fresh(SystemTime::now())
+            && c.fresh(crate::clock::now())
         {
             return Ok(c.clone());
         }
         let refresh = state.creds.is_some();
-        self.login(rt, slot, &mut state, !refresh).await
+        self.login(slot, &mut state, !refresh).await
     }
 
     /// Logs in again after a 401, unless another worker already did since
     /// `seen_generation`.
-    pub async fn refresh(
-        &self,
-        rt: &Runtime,
-        name: &str,
-        seen_generation: u64,
-    ) -> Result<Arc<Creds>, String> {
+    pub async fn refresh(&self, name: &str, seen_generation: u64) -> Result<Arc<Creds>, String> {
         let slot = self.slot(name)?;
         let mut state = slot.state.lock().await;
         if let Some(e) = &state.error {
@@ -140,11 +122,11 @@ impl AuthManager {
         {
             return Ok(c.clone());
         }
-        rt.message(
+        self.ctx.exchange.message(
             Level::Info,
             format!("profile {name}: credentials refused (401), logging in again"),
         );
-        self.login(rt, slot, &mut state, false).await
+        self.login(slot, &mut state, false).await
     }
 
     fn slot(&self, name: &str) -> Result<&Slot, String> {
@@ -155,196 +137,158 @@ impl AuthManager {
 
     async fn login(
         &self,
-        rt: &Runtime,
         slot: &Slot,
         state: &mut State,
         use_cache: bool,
     ) -> Result<Arc<Creds>, String> {
         let plan = &slot.plan;
-        let result = self.login_inner(rt, plan, state, use_cache).await;
-        match result {
+        match self.obtain(plan, state, use_cache).await {
             Ok(creds) => {
                 state.creds = Some(creds.clone());
-                slot.resolved
-                    .store(true, std::sync::atomic::Ordering::Release);
+                slot.resolved.store(true, Ordering::Release);
                 Ok(creds)
             }
             Err(e) => {
                 let e = format!("profile {} could not log in: {e}", plan.name);
                 state.error = Some(e.clone());
-                rt.note_login_failed();
+                self.login_failed.store(true, Ordering::Relaxed);
                 Err(e)
             }
         }
     }
 
-    async fn login_inner(
+    /// Credentials from the disk cache when allowed and present, else from
+    /// a login (stored in the cache when allowed).
+    async fn obtain(
         &self,
-        rt: &Runtime,
         plan: &ProfilePlan,
         state: &mut State,
         use_cache: bool,
     ) -> Result<Arc<Creds>, String> {
         if state.secrets.is_none() {
-            state.secrets = Some(self.resolve_secrets(rt, plan)?);
+            state.secrets = Some(self.resolve_secrets(plan)?);
         }
         let secrets = state.secrets.clone().unwrap_or_default();
-        let cacheable =
-            plan.cache && plan.logout.is_empty() && !plan.apply_cookies && !plan.login.is_empty();
-        let key = self.cache_key(rt, plan, &secrets);
+        let key = self.cache_key(plan, &secrets);
         if use_cache
-            && cacheable
-            && let Some(cache) = &self.cache
+            && cacheable(plan)
+            && let Some(cache) = &self.ctx.cache
             && let Some(cached) = cache.load(&key, REFRESH_MARGIN)
         {
-            for v in cached.captures.values() {
-                register_value(rt, v);
-            }
             state.generation += 1;
-            let scope = profile_scope(rt, &secrets, &cached.captures);
-            let hosts = hosts(plan, &scope)?;
-            rt.message(
-                Level::Info,
-                format!("profile {}: credentials from cache", plan.name),
-            );
-            return Ok(Arc::new(Creds {
-                profile: plan.name.clone(),
-                generation: state.generation,
-                headers: cached.headers,
-                query: cached.query,
-                jar: None,
-                hosts,
-                captures: cached.captures,
-                secrets,
-                expires_at: Some(UNIX_EPOCH + Duration::from_secs(cached.expires_at)),
-                from_cache: true,
-                layer: std::sync::OnceLock::new(),
-            }));
+            return self.cached(plan, cached, secrets, state.generation);
         }
-        let started = Instant::now();
-        let login_time = SystemTime::now();
-        let jar = Arc::new(Jar::default());
-        let mut captures: HashMap<String, Value> = HashMap::new();
-        for step in &plan.login {
-            let scope = profile_scope(rt, &secrets, &captures);
-            let got = run_step(rt, step, &scope, &jar, None)
-                .await
-                .map_err(|e| format!("login step `{}`: {e}", step.name))?;
-            for (k, v) in got {
-                register_value(rt, &v);
-                captures.insert(k, v);
-            }
-        }
-        let scope = profile_scope(rt, &secrets, &captures);
-        let mut headers = Vec::new();
-        for (k, t) in &plan.apply_headers {
-            let v = t
-                .render(&scope)
-                .map_err(|e| format!("apply header {k}: {e}"))?;
-            headers.push((k.clone(), v));
-        }
-        if let Some(b) = &plan.apply_basic {
-            let user = b
-                .username
-                .render(&scope)
-                .map_err(|e| format!("apply basic: {e}"))?;
-            let pass = b
-                .password
-                .render(&scope)
-                .map_err(|e| format!("apply basic: {e}"))?;
-            rt.redactor.add_basic_pair(&user, &pass);
-            headers.push(("Authorization".into(), exchange::basic_header(&user, &pass)));
-        }
-        let mut query = Vec::new();
-        for (k, t) in &plan.apply_query {
-            let v = t
-                .render(&scope)
-                .map_err(|e| format!("apply query {k}: {e}"))?;
-            let v = match v {
-                Value::String(s) => s,
-                other => other.to_string(),
-            };
-            query.push((k.clone(), v));
-        }
-        for (_, v) in headers.iter().chain(query.iter()) {
-            if let Some(token) = v.split_whitespace().last() {
-                rt.redactor.add(token);
-            }
-        }
-        let expires_at = expiry(plan, &scope, login_time, &headers, &captures)?;
-        let hosts = hosts(plan, &scope)?;
+        let started = crate::clock::Stopwatch::start();
+        let got = login::log_in(&self.ctx, plan, &secrets).await?;
         state.generation += 1;
         state.logged_in = true;
         if !plan.login.is_empty() {
-            rt.message(
+            let steps = crate::text::count(plan.login.len(), "step");
+            let took = crate::text::duration(started.elapsed());
+            self.ctx.exchange.message(
                 Level::Info,
-                format!(
-                    "profile {}: logged in ({} step{}, {})",
-                    plan.name,
-                    plan.login.len(),
-                    if plan.login.len() == 1 { "" } else { "s" },
-                    crate::http::send::fmt_duration(started.elapsed())
-                ),
+                format!("profile {}: logged in ({steps}, {took})", plan.name),
             );
         }
-        // Secrets never go to disk: credentials that carry one (e.g. a
-        // password in an applied header) are not cached.
-        let carries_secret = plan.apply_basic.is_some()
-            || headers.iter().chain(query.iter()).any(|(_, v)| {
-                secrets
-                    .values()
-                    .any(|s| !s.is_empty() && v.contains(s.as_str()))
-            });
-        if cacheable
-            && !carries_secret
-            && let (Some(cache), Some(exp)) = (&self.cache, expires_at)
-        {
-            let stored = CachedCreds {
-                expires_at: exp
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0),
-                headers: headers.clone(),
-                query: query.clone(),
-                captures: captures.clone(),
-            };
-            if let Err(e) = cache.store(&key, &stored) {
-                rt.message(
-                    Level::Warning,
-                    format!("could not write the credential cache: {e}"),
-                );
-            }
-        }
+        self.store(plan, &key, &got, &secrets);
         Ok(Arc::new(Creds {
             profile: plan.name.clone(),
             generation: state.generation,
-            headers,
-            query,
-            jar: plan.apply_cookies.then_some(jar),
-            hosts,
-            captures,
+            headers: got.headers,
+            query: got.query,
+            jar: plan.apply_cookies.then_some(got.jar),
+            hosts: got.hosts,
+            captures: got.captures,
             secrets,
-            expires_at,
+            expires_at: got.expires_at,
             from_cache: false,
             layer: std::sync::OnceLock::new(),
         }))
     }
 
-    fn resolve_secrets(
+    fn cached(
         &self,
-        rt: &Runtime,
         plan: &ProfilePlan,
-    ) -> Result<HashMap<String, String>, String> {
+        cached: CachedCreds,
+        secrets: HashMap<String, String>,
+        generation: u64,
+    ) -> Result<Arc<Creds>, String> {
+        for v in cached.captures.values() {
+            self.ctx.exchange.redactor.add_value(v);
+        }
+        let scope = self.ctx.profile_scope(&secrets, &cached.captures);
+        let hosts = login::hosts(plan, &scope)?;
+        self.ctx.exchange.message(
+            Level::Info,
+            format!("profile {}: credentials from cache", plan.name),
+        );
+        Ok(Arc::new(Creds {
+            profile: plan.name.clone(),
+            generation,
+            headers: cached.headers,
+            query: cached.query,
+            jar: None,
+            hosts,
+            captures: cached.captures,
+            secrets,
+            expires_at: Some(UNIX_EPOCH + Duration::from_secs(cached.expires_at)),
+            from_cache: true,
+            layer: std::sync::OnceLock::new(),
+        }))
+    }
+
+    /// Writes a fresh login to the disk cache when the profile allows it.
+    /// Secrets never go to disk: credentials that carry one (e.g. a password
+    /// in an applied header) are not cached.
+    fn store(
+        &self,
+        plan: &ProfilePlan,
+        key: &str,
+        got: &LoggedIn,
+        secrets: &HashMap<String, String>,
+    ) {
+        let carries_secret = plan.apply_basic.is_some()
+            || got.headers.iter().chain(got.query.iter()).any(|(_, v)| {
+                secrets
+                    .values()
+                    .any(|s| !s.is_empty() && v.contains(s.as_str()))
+            });
+        let (Some(cache), Some(exp), true, false) = (
+            &self.ctx.cache,
+            got.expires_at,
+            cacheable(plan),
+            carries_secret,
+        ) else {
+            return;
+        };
+        let stored = CachedCreds {
+            expires_at: exp
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+            headers: got.headers.clone(),
+            query: got.query.clone(),
+            captures: got.captures.clone(),
+        };
+        if let Err(e) = cache.store(key, &stored) {
+            self.ctx.exchange.message(
+                Level::Warning,
+                format!("could not write the credential cache: {e}"),
+            );
+        }
+    }
+
+    fn resolve_secrets(&self, plan: &ProfilePlan) -> Result<HashMap<String, String>, String> {
         let base_dir = plan.source.path.parent().unwrap_or(Path::new("."));
-        let env = self.env.clone();
+        let env = self.ctx.env.clone();
         let lookup = move |k: &str| env.get(k).cloned();
         let mut out = HashMap::new();
         for (name, src) in &plan.secrets {
-            let value = crate::runner::blocking(|| {
-                let _guard = rt.prompt_lock.lock();
+            let value = crate::blocking::blocking(|| {
+                let _guard = self.ctx.prompts.lock();
                 crate::secret::source::resolve(&plan.name, name, src, base_dir, &lookup)
             })?;
-            rt.redactor.add(value.expose());
+            self.ctx.exchange.redactor.add(value.expose());
             out.insert(name.clone(), value.expose().to_string());
         }
         Ok(out)
@@ -352,15 +296,13 @@ impl AuthManager {
 
     /// Everything the login can depend on: the profile file, the environment,
     /// `--var` values, the `env` variables the profile reads, secret values.
-    fn cache_key(
-        &self,
-        rt: &Runtime,
-        plan: &ProfilePlan,
-        secrets: &HashMap<String, String>,
-    ) -> String {
-        let mut parts: Vec<String> =
-            vec![plan.source.text.to_string(), self.env_fingerprint.clone()];
-        let mut vars: Vec<(&String, String)> = rt
+    fn cache_key(&self, plan: &ProfilePlan, secrets: &HashMap<String, String>) -> String {
+        let mut parts: Vec<String> = vec![
+            plan.source.text.to_string(),
+            self.ctx.env_fingerprint.clone(),
+        ];
+        let mut vars: Vec<(&String, String)> = self
+            .ctx
             .cli_vars
             .iter()
             .map(|(k, v)| (k, format!("{v:?}")))
@@ -372,7 +314,7 @@ impl AuthManager {
         }
         for name in env_names_read(&plan.source.text) {
             parts.push(format!("env {name}"));
-            parts.push(self.env.get(&name).cloned().unwrap_or_default());
+            parts.push(self.ctx.env.get(&name).cloned().unwrap_or_default());
         }
         let mut names: Vec<&String> = secrets.keys().collect();
         names.sort();
@@ -381,11 +323,11 @@ impl AuthManager {
             parts.push(secrets[n].clone());
         }
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-        CredCache::key(&plan.name, self.env_name.as_deref(), &parts)
+        CredCache::key(&plan.name, self.ctx.env_name.as_deref(), &parts)
     }
 
     /// Runs the `logout` steps of every profile this run logged in to.
-    pub async fn logout_all(&self, rt: &Runtime) {
+    pub async fn logout_all(&self) {
         for slot in self.slots.values() {
             let state = slot.state.lock().await;
             let (Some(creds), true) = (&state.creds, state.logged_in) else {
@@ -396,31 +338,36 @@ impl AuthManager {
             }
             let creds = creds.clone();
             drop(state);
-            let scope = profile_scope(rt, &creds.secrets, &creds.captures);
-            let jar = creds.jar.clone().unwrap_or_default();
-            let mut ok = true;
-            for step in &slot.plan.logout {
-                let c = creds.credentials();
-                if let Err(e) = run_step(rt, step, &scope, &jar, Some(&c)).await {
-                    rt.message(
-                        Level::Warning,
-                        format!(
-                            "profile {}: logout step `{}` failed: {e}",
-                            slot.plan.name, step.name
-                        ),
-                    );
-                    ok = false;
-                    break;
-                }
-            }
-            if ok {
-                rt.message(
-                    Level::Info,
-                    format!("profile {}: logged out", slot.plan.name),
-                );
-            }
+            self.log_out(&slot.plan, &creds).await;
         }
     }
+
+    async fn log_out(&self, plan: &ProfilePlan, creds: &Creds) {
+        let scope = self.ctx.profile_scope(&creds.secrets, &creds.captures);
+        let jar = creds.jar.clone().unwrap_or_default();
+        for step in &plan.logout {
+            let c = creds.credentials();
+            if let Err(e) = login::run_step(&self.ctx, step, &scope, &jar, Some(&c)).await {
+                self.ctx.exchange.message(
+                    Level::Warning,
+                    format!(
+                        "profile {}: logout step `{}` failed: {e}",
+                        plan.name, step.name
+                    ),
+                );
+                return;
+            }
+        }
+        self.ctx
+            .exchange
+            .message(Level::Info, format!("profile {}: logged out", plan.name));
+    }
+}
+
+/// Credentials that may go to the disk cache: a profile with login steps,
+/// no logout, no cookies and `cache:` not false.
+fn cacheable(plan: &ProfilePlan) -> bool {
+    plan.cache && plan.logout.is_empty() && !plan.apply_cookies && !plan.login.is_empty()
 }
 
 /// Names of the `env` variables a profile's text reads (`env.X`, `env["X"]`), sorted.
@@ -437,130 +384,4 @@ fn env_names_read(text: &str) -> std::collections::BTreeSet<String> {
                 .map(|m| m.as_str().to_string())
         })
         .collect()
-}
-
-/// Templates of a profile see `env`, the environment, `--var`, its secrets and its captures.
-fn profile_scope(
-    rt: &Runtime,
-    secrets: &HashMap<String, String>,
-    captures: &HashMap<String, Value>,
-) -> Scope {
-    let secrets_value = from_json(&serde_json::to_value(secrets).unwrap_or_default());
-    rt.base
-        .with(rt.cli_vars.clone())
-        .with(layer([("secrets", secrets_value)]))
-        .with(Arc::new(
-            captures
-                .iter()
-                .map(|(k, v)| (k.clone(), from_json(v)))
-                .collect(),
-        ))
-}
-
-fn register_value(rt: &Runtime, v: &Value) {
-    match v {
-        Value::String(s) => rt.redactor.add(s),
-        Value::Number(n) => rt.redactor.add(&n.to_string()),
-        Value::Array(items) => items.iter().for_each(|i| register_value(rt, i)),
-        Value::Object(m) => m.values().for_each(|i| register_value(rt, i)),
-        _ => {}
-    }
-}
-
-fn expiry(
-    plan: &ProfilePlan,
-    scope: &Scope,
-    login_time: SystemTime,
-    headers: &[(String, String)],
-    captures: &HashMap<String, Value>,
-) -> Result<Option<SystemTime>, String> {
-    if let Some(t) = &plan.expires_in {
-        let text = t.render(scope).map_err(|e| format!("expires_in: {e}"))?;
-        let d =
-            duration::parse(&text, BareUnit::Seconds).map_err(|e| format!("expires_in: {e}"))?;
-        return Ok(Some(login_time + d));
-    }
-    if let Some(ttl) = plan.ttl {
-        return Ok(Some(login_time + ttl));
-    }
-    let jwt = headers
-        .iter()
-        .filter_map(|(_, v)| v.split_whitespace().last())
-        .chain(captures.values().filter_map(Value::as_str))
-        .find_map(jwt_exp);
-    Ok(jwt.map(|exp| UNIX_EPOCH + Duration::from_secs(exp)))
-}
-
-/// Origins that may receive the profile's credentials.
-fn hosts(plan: &ProfilePlan, scope: &Scope) -> Result<Option<Vec<Origin>>, String> {
-    let mut out = Vec::new();
-    if !plan.hosts.is_empty() {
-        for h in &plan.hosts {
-            let text = h.render(scope).map_err(|e| format!("hosts: {e}"))?;
-            out.push(Origin::parse(&text).map_err(|e| format!("hosts: {e}"))?);
-        }
-    } else if plan.login.is_empty() {
-        return Ok(None);
-    } else {
-        for step in &plan.login {
-            let text = step
-                .url
-                .render(scope)
-                .map_err(|e| format!("login url: {e}"))?;
-            let url = url::Url::parse(text.trim())
-                .map_err(|e| format!("login url `{}`: {e}", text.trim()))?;
-            out.push(Origin::of(&url));
-        }
-    }
-    out.dedup();
-    Ok(Some(out))
-}
-
-/// Runs one login or logout step: render, send (with retries), check, capture.
-async fn run_step(
-    rt: &Runtime,
-    step: &crate::plan::RequestPlan,
-    scope: &Scope,
-    jar: &Jar,
-    creds: Option<&crate::http::Credentials<'_>>,
-) -> Result<Vec<(String, Value)>, String> {
-    let out = exchange::render(rt, step, scope).map_err(|f| f.message)?;
-    let attempts = 1 + step.retry.map(|r| r.count).unwrap_or(0);
-    let mut last = String::new();
-    for attempt in 0..attempts {
-        if attempt > 0 {
-            tokio::time::sleep(exchange::retry_delay(step)).await;
-        }
-        let inc = exchange::send(rt, &out, creds, jar)
-            .await
-            .map_err(|f| f.message)?;
-        let body = exchange::Body::new(&inc.body);
-        let failures = exchange::evaluate(step, &inc, &body, scope);
-        let caught = failures
-            .is_empty()
-            .then(|| exchange::capture(step, &inc, &body));
-        // Captured values (tokens) are secret: known to the redactor before
-        // the response that carries them is shown.
-        if let Some(Ok(values)) = &caught {
-            values.iter().for_each(|(_, v)| register_value(rt, v));
-        }
-        if rt.flags.verbose {
-            let (request, response) = exchange::exchange_text(rt, &out, Some(&inc));
-            rt.emit(Event::Exchange(Exchange {
-                file_index: usize::MAX,
-                request,
-                response,
-            }));
-        }
-        if let Some(result) = caught {
-            return result.map_err(|f| f.message);
-        }
-        let detail: Vec<String> = failures.iter().map(|f| f.message.clone()).collect();
-        last = format!(
-            "{}; response: {}",
-            detail.join("; "),
-            exchange::excerpt(&body.text, 200)
-        );
-    }
-    Err(last)
 }

@@ -2,8 +2,10 @@
 //! steps, TOTP codes never reused, the disk cache, and logout.
 
 pub mod cache;
+pub mod context;
 pub mod creds;
 pub mod ledger;
+pub mod login;
 pub mod manager;
 pub mod totp;
 pub mod totp_provider;

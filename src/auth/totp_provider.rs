@@ -4,7 +4,6 @@
 
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
 
 use crate::auth::totp::{Ledger, TotpSpec};
 use crate::report::event::{Event, Level};
@@ -51,7 +50,7 @@ impl TotpProvider for RunTotp {
     ) -> Result<String, String> {
         let spec = TotpSpec::parse(secret, digits, period, algorithm)
             .map_err(|e| format!("totp(): {e}"))?;
-        let claim = self.ledger.claim(&spec, SystemTime::now());
+        let claim = self.ledger.claim(&spec, crate::clock::now());
         self.redactor.add(&claim.code);
         if !claim.wait.is_zero() {
             if let Ok(guard) = self.events.lock()
@@ -65,7 +64,7 @@ impl TotpProvider for RunTotp {
                     ),
                 });
             }
-            crate::runner::blocking(|| std::thread::sleep(claim.wait));
+            crate::blocking::blocking(|| crate::clock::sleep_blocking(claim.wait));
         }
         Ok(claim.code)
     }

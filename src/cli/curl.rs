@@ -120,7 +120,7 @@ fn render_curl(
         let mut pairs = Vec::new();
         for (k, v) in &req.query {
             let v = v.render(scope).map_err(|e| e.message)?;
-            for item in crate::runner::exchange::flatten(&v) {
+            for item in crate::exchange::flatten(&v) {
                 pairs.push((k.clone(), item));
             }
         }
@@ -207,7 +207,7 @@ fn render_curl(
         crate::plan::BodyPlan::Form(fields) => {
             for (k, v) in fields {
                 let v = v.render(scope).map_err(|e| e.message)?;
-                for text in crate::runner::exchange::flatten(&v) {
+                for text in crate::exchange::flatten(&v) {
                     parts.push(format!(
                         "--data-urlencode {}",
                         q(&format!("{k}={}", redactor.redact(&text)))

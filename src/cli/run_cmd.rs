@@ -198,7 +198,6 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         &plan.profiles,
         client,
         redactor,
-        engine,
         cache,
         Flags {
             dry_run: args.dry_run,

@@ -212,36 +212,40 @@ fn typed(text: &str) -> Value {
 
 impl Session {
     /// The state shared by every task of a command that sends requests.
-    #[allow(clippy::too_many_arguments)]
     pub fn into_runtime(
         self,
         profiles: &BTreeMap<String, Arc<crate::plan::ProfilePlan>>,
         client: reqwest::Client,
         redactor: Arc<crate::secret::Redactor>,
-        engine: Engine,
         cache: Option<PathBuf>,
         flags: crate::runner::runtime::Flags,
         events: std::sync::mpsc::Sender<crate::report::event::Event>,
     ) -> crate::runner::runtime::Runtime {
-        let auth = crate::auth::manager::AuthManager::new(
-            profiles,
-            cache.map(crate::auth::cache::CredCache::new),
-            self.env_name.clone(),
-            self.env_map.clone(),
-            self.env_fingerprint.clone(),
-        );
-        crate::runner::runtime::Runtime::new(
+        let exchange = Arc::new(crate::exchange::Exchange::new(
             client,
             redactor,
-            engine,
-            self.base,
-            self.cli_vars,
             self.default_headers,
             self.default_timeout,
-            auth,
-            flags,
+            flags.verbose,
             events,
-        )
+        ));
+        let ctx = crate::auth::context::AuthContext {
+            exchange: exchange.clone(),
+            base: self.base.with(self.cli_vars.clone()),
+            cli_vars: self.cli_vars.clone(),
+            env: self.env_map.clone(),
+            env_name: self.env_name.clone(),
+            env_fingerprint: self.env_fingerprint.clone(),
+            cache: cache.map(crate::auth::cache::CredCache::new),
+            prompts: Arc::default(),
+        };
+        crate::runner::runtime::Runtime {
+            exchange,
+            base: self.base,
+            cli_vars: self.cli_vars,
+            auth: crate::auth::manager::AuthManager::new(profiles, ctx),
+            flags,
+        }
     }
 }
 

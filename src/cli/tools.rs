@@ -73,7 +73,6 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
         &plan.profiles,
         client,
         redactor,
-        engine,
         cache,
         Flags::default(),
         tx,
@@ -82,7 +81,7 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
         Ok(r) => r,
         Err(d) => return print_diagnostics(out, &[d]),
     };
-    let result = runtime.block_on(rt.auth.get(&rt, &args.profile));
+    let result = runtime.block_on(rt.auth.get(&args.profile));
     drop(rt);
     totp.clear_events();
     runtime.shutdown_background();

@@ -70,6 +70,7 @@ pub async fn send(
     jar: &Jar,
 ) -> Result<Incoming, String> {
     let start = Instant::now();
+    let stopwatch = crate::clock::Stopwatch::start();
     let mut method = out.method.clone();
     let mut url = out.url.clone();
     let mut body = out.body.clone();
@@ -124,7 +125,10 @@ pub async fn send(
         }
         let remaining = out.timeout.saturating_sub(start.elapsed());
         if remaining.is_zero() {
-            return Err(format!("timed out after {}", fmt_duration(out.timeout)));
+            return Err(format!(
+                "timed out after {}",
+                crate::text::duration(out.timeout)
+            ));
         }
         let mut builder = client
             .request(method.clone(), hop_url.clone())
@@ -178,7 +182,7 @@ pub async fn send(
                     version,
                     headers: resp_headers,
                     body: bytes.to_vec(),
-                    duration: start.elapsed(),
+                    duration: stopwatch.elapsed(),
                     method,
                     url: hop_url,
                     request_headers: headers,
@@ -205,7 +209,7 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
 
 fn transport_error(e: &reqwest::Error, timeout: Duration) -> String {
     if e.is_timeout() {
-        return format!("timed out after {}", fmt_duration(timeout));
+        return format!("timed out after {}", crate::text::duration(timeout));
     }
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
@@ -217,12 +221,4 @@ fn transport_error(e: &reqwest::Error, timeout: Duration) -> String {
         source = s.source();
     }
     msg
-}
-
-pub fn fmt_duration(d: Duration) -> String {
-    if d.as_millis() < 1000 {
-        format!("{}ms", d.as_millis())
-    } else {
-        format!("{:.1}s", d.as_secs_f64())
-    }
 }

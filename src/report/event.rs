@@ -36,19 +36,7 @@ pub enum Outcome {
     },
 }
 
-/// One expectation that did not hold, or the reason a request could not run.
-#[derive(Clone, Debug)]
-pub struct Failure {
-    /// What was checked: `status`, `headers content-type`, `json $.data.total`,
-    /// `body`, `duration`, `capture token`, `transport`, `login code42`, ...
-    pub key: String,
-    /// One-line explanation.
-    pub message: String,
-    pub expected: Option<String>,
-    pub actual: Option<String>,
-    /// `file:line:col` of the YAML node that stated the expectation.
-    pub location: Option<String>,
-}
+pub use crate::assertion::Failure;
 
 /// A request that ran (or was skipped), with its verdict.
 #[derive(Clone, Debug)]

@@ -8,12 +8,7 @@ pub fn request_time(d: Duration, frozen: bool) -> String {
     if frozen {
         return "0ms".into();
     }
-    let ms = d.as_millis();
-    if ms < 1000 {
-        format!("{ms}ms")
-    } else {
-        format!("{:.1}s", d.as_secs_f64())
-    }
+    crate::text::duration(d)
 }
 
 /// A run's time: `0.84s`; `0.00s` when frozen.
@@ -27,11 +22,7 @@ pub fn run_time(d: Duration, frozen: bool) -> String {
 
 /// `1 file`, `2 files`.
 pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+    crate::text::count(n, noun)
 }
 
 #[cfg(test)]

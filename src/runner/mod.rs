@@ -1,18 +1,10 @@
-//! Runs a compiled plan: files in parallel, requests in order.
+//! Runs a compiled plan: files in parallel, requests in order. The runner
+//! sits on top: it uses `auth` for credentials and `exchange` to send;
+//! neither calls back into it.
 
-pub mod exchange;
+pub mod confirm;
+pub mod dry_run;
 pub mod file;
+pub mod request;
 pub mod run;
 pub mod runtime;
-
-/// Runs blocking work (a prompt, a TOTP wait) from async code: on a
-/// multi-threaded runtime the worker hands its other tasks over first; on a
-/// single-threaded one (`--jobs 1`) there are no other tasks to starve.
-pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(f)
-        }
-        _ => f(),
-    }
-}

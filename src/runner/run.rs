@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use serde_json::Value;
 use tokio::sync::Semaphore;
@@ -25,7 +24,7 @@ pub struct RunInput {
 
 /// Runs every file and returns the exit code.
 pub async fn execute(rt: Arc<Runtime>, input: RunInput) -> i32 {
-    let started = Instant::now();
+    let started = crate::clock::Stopwatch::start();
     let requests = input.files.iter().map(|f| f.requests.len()).sum();
     rt.emit(Event::RunStart(RunStart {
         files: input.files.len(),
@@ -66,7 +65,7 @@ pub async fn execute(rt: Arc<Runtime>, input: RunInput) -> i32 {
         );
     }
     if !rt.flags.dry_run {
-        rt.auth.logout_all(&rt).await;
+        rt.auth.logout_all().await;
     }
     let code = if interrupted {
         exit::INTERRUPTED

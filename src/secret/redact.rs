@@ -106,6 +106,19 @@ impl Redactor {
         }
     }
 
+    /// Registers every string and number inside `value` (a captured JSON
+    /// value: a token, or an object holding tokens).
+    pub fn add_value(&self, value: &serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => self.add(s),
+            Value::Number(n) => self.add(&n.to_string()),
+            Value::Array(items) => items.iter().for_each(|i| self.add_value(i)),
+            Value::Object(m) => m.values().for_each(|i| self.add_value(i)),
+            Value::Bool(_) | Value::Null => {}
+        }
+    }
+
     /// Registers `password` and the base64 of `user:password`, the form
     /// that travels in an `Authorization: Basic` header. The user name alone
     /// is not registered: it is usually not secret (add it when it is).

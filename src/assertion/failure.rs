@@ -1,0 +1,29 @@
+//! A failed expectation, or the reason a request could not run, as data:
+//! results carry failures; nothing is thrown.
+
+/// One expectation that did not hold, or the reason a request could not run.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// What was checked: `status`, `headers content-type`, `json $.data.total`,
+    /// `body`, `duration`, `capture token`, `transport`, `login code42`, ...
+    pub key: String,
+    /// One-line explanation.
+    pub message: String,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    /// `file:line:col` of the YAML node that stated the expectation.
+    pub location: Option<String>,
+}
+
+impl Failure {
+    /// A failure not tied to one expectation's expected/actual pair.
+    pub fn new(key: &str, message: impl Into<String>, location: Option<&str>) -> Failure {
+        Failure {
+            key: key.to_string(),
+            message: message.into(),
+            expected: None,
+            actual: None,
+            location: location.map(str::to_string),
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! One login of one profile: run its steps in order (each step's captures in
+//! scope for the next), build what `apply:` attaches, work out when the
+//! credentials expire and which hosts may receive them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::cookie::Jar;
+use serde_json::Value;
+
+use crate::auth::context::AuthContext;
+use crate::duration::{self, BareUnit};
+use crate::exchange::{self, Options, Verdict};
+use crate::http::{Credentials, Origin};
+use crate::plan::{ProfilePlan, RequestPlan};
+use crate::template::{Scope, functions::jwt_exp};
+
+/// Name and value pairs, in order: applied headers or query parameters.
+pub type Pairs = Vec<(String, String)>;
+
+/// What a login produced, before it becomes [`crate::auth::creds::Creds`].
+pub struct LoggedIn {
+    pub headers: Vec<(String, String)>,
+    pub query: Vec<(String, String)>,
+    pub jar: Arc<Jar>,
+    pub captures: HashMap<String, Value>,
+    pub expires_at: Option<SystemTime>,
+    pub hosts: Option<Vec<Origin>>,
+}
+
+/// Runs the login steps of `plan` with `secrets`.
+///
+/// Errors: the first step that fails, as `login step `NAME`: WHY`, or an
+/// `apply`, `expires_in` or `hosts` template that does not render.
+pub async fn log_in(
+    ctx: &AuthContext,
+    plan: &ProfilePlan,
+    secrets: &HashMap<String, String>,
+) -> Result<LoggedIn, String> {
+    let login_time = crate::clock::now();
+    let jar = Arc::new(Jar::default());
+    let mut captures: HashMap<String, Value> = HashMap::new();
+    for step in &plan.login {
+        let scope = ctx.profile_scope(secrets, &captures);
+        let got = run_step(ctx, step, &scope, &jar, None)
+            .await
+            .map_err(|e| format!("login step `{}`: {e}", step.name))?;
+        captures.extend(got);
+    }
+    let scope = ctx.profile_scope(secrets, &captures);
+    let (headers, query) = applied(ctx, plan, &scope)?;
+    let expires_at = expiry(plan, &scope, login_time, &headers, &captures)?;
+    let hosts = hosts(plan, &scope)?;
+    Ok(LoggedIn {
+        headers,
+        query,
+        jar,
+        captures,
+        expires_at,
+        hosts,
+    })
+}
+
+/// The headers and query parameters `apply:` attaches, rendered.
+pub fn applied(
+    ctx: &AuthContext,
+    plan: &ProfilePlan,
+    scope: &Scope,
+) -> Result<(Pairs, Pairs), String> {
+    let redactor = &ctx.exchange.redactor;
+    let mut headers = Vec::new();
+    for (k, t) in &plan.apply_headers {
+        let v = t
+            .render(scope)
+            .map_err(|e| format!("apply header {k}: {e}"))?;
+        headers.push((k.clone(), v));
+    }
+    if let Some(b) = &plan.apply_basic {
+        let render =
+            |t: &crate::template::Tpl| t.render(scope).map_err(|e| format!("apply basic: {e}"));
+        let (user, pass) = (render(&b.username)?, render(&b.password)?);
+        redactor.add_basic_pair(&user, &pass);
+        headers.push(("Authorization".into(), exchange::basic_header(&user, &pass)));
+    }
+    let mut query = Vec::new();
+    for (k, t) in &plan.apply_query {
+        let v = t
+            .render(scope)
+            .map_err(|e| format!("apply query {k}: {e}"))?;
+        let v = match v {
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        query.push((k.clone(), v));
+    }
+    for (_, v) in headers.iter().chain(query.iter()) {
+        if let Some(token) = v.split_whitespace().last() {
+            redactor.add(token);
+        }
+    }
+    Ok((headers, query))
+}
+
+/// When credentials obtained at `login_time` expire: `expires_in`, else
+/// `ttl`, else the `exp` of a JWT among the applied values and captures.
+fn expiry(
+    plan: &ProfilePlan,
+    scope: &Scope,
+    login_time: SystemTime,
+    headers: &[(String, String)],
+    captures: &HashMap<String, Value>,
+) -> Result<Option<SystemTime>, String> {
+    if let Some(t) = &plan.expires_in {
+        let text = t.render(scope).map_err(|e| format!("expires_in: {e}"))?;
+        let d =
+            duration::parse(&text, BareUnit::Seconds).map_err(|e| format!("expires_in: {e}"))?;
+        return Ok(Some(login_time + d));
+    }
+    if let Some(ttl) = plan.ttl {
+        return Ok(Some(login_time + ttl));
+    }
+    let jwt = headers
+        .iter()
+        .filter_map(|(_, v)| v.split_whitespace().last())
+        .chain(captures.values().filter_map(Value::as_str))
+        .find_map(jwt_exp);
+    Ok(jwt.map(|exp| UNIX_EPOCH + Duration::from_secs(exp)))
+}
+
+/// Origins that may receive the profile's credentials: `hosts:`, else the
+/// origins of its login steps; `None` (any) for a profile with neither.
+pub fn hosts(plan: &ProfilePlan, scope: &Scope) -> Result<Option<Vec<Origin>>, String> {
+    let mut out = Vec::new();
+    if !plan.hosts.is_empty() {
+        for h in &plan.hosts {
+            let text = h.render(scope).map_err(|e| format!("hosts: {e}"))?;
+            out.push(Origin::parse(&text).map_err(|e| format!("hosts: {e}"))?);
+        }
+    } else if plan.login.is_empty() {
+        return Ok(None);
+    } else {
+        for step in &plan.login {
+            let text = step
+                .url
+                .render(scope)
+                .map_err(|e| format!("login url: {e}"))?;
+            let url = url::Url::parse(text.trim())
+                .map_err(|e| format!("login url `{}`: {e}", text.trim()))?;
+            out.push(Origin::of(&url));
+        }
+    }
+    out.dedup();
+    Ok(Some(out))
+}
+
+/// Runs one login or logout step through the shared attempt loop.
+///
+/// Errors: the failed expectations and the start of the response body,
+/// masked before it is cut.
+pub async fn run_step(
+    ctx: &AuthContext,
+    step: &RequestPlan,
+    scope: &Scope,
+    jar: &Jar,
+    creds: Option<&Credentials<'_>>,
+) -> Result<Vec<(String, Value)>, String> {
+    let opts = Options {
+        file_index: usize::MAX,
+        secret_captures: true,
+        stop_on_unauthorized: false,
+    };
+    let done = exchange::attempt(&ctx.exchange, step, scope, jar, creds, opts).await;
+    match done.verdict {
+        Verdict::Passed(caught) => Ok(caught),
+        Verdict::Unauthorized => Err("refused (401)".into()),
+        Verdict::Failed { failures, body } => {
+            let detail: Vec<String> = failures.into_iter().map(|f| f.message).collect();
+            let mut text = detail.join("; ");
+            if let Some(body) = body {
+                let masked = ctx.exchange.redactor.redact(&body).into_owned();
+                text = format!("{text}; response: {}", crate::text::excerpt(&masked, 200));
+            }
+            Err(text)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! One request exchange: render a request plan, send it through `http`,
+//! judge the response with `assertion`, retry as the plan says. Shared by
+//! request files (`runner`) and by profiles' login and logout steps
+//! (`auth`), so the send → check → retry loop exists once.
+//!
+//! [`Exchange`] is what every exchange of a command needs: the HTTP client,
+//! the redactor, the default headers and timeout, and where `--verbose`
+//! output goes. It knows nothing of files or profiles.
+
+pub mod attempt;
+pub mod render;
+pub mod verbose;
+
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use crate::report::event::{Event, Level};
+use crate::secret::Redactor;
+use crate::template::Tpl;
+
+pub use attempt::{Attempted, Options, Verdict, attempt, attempt_rendered};
+pub use render::{basic_header, flatten, render};
+
+/// The context of every exchange of one command.
+pub struct Exchange {
+    pub client: reqwest::Client,
+    pub redactor: Arc<Redactor>,
+    /// `defaults.headers` of `sesame.yaml`, sent with every request.
+    pub default_headers: Vec<(String, Tpl)>,
+    /// `defaults.timeout`, for requests without their own `timeout:`.
+    pub default_timeout: Duration,
+    /// `--verbose`: every exchange is written out as text.
+    pub verbose: bool,
+    events: Sender<Event>,
+}
+
+impl Exchange {
+    pub fn new(
+        client: reqwest::Client,
+        redactor: Arc<Redactor>,
+        default_headers: Vec<(String, Tpl)>,
+        default_timeout: Duration,
+        verbose: bool,
+        events: Sender<Event>,
+    ) -> Exchange {
+        Exchange {
+            client,
+            redactor,
+            default_headers,
+            default_timeout,
+            verbose,
+            events,
+        }
+    }
+
+    /// Sends `event` to the reporters.
+    pub fn emit(&self, event: Event) {
+        // The reporter thread outlives every task; a closed channel means the
+        // run is being torn down and the event has nowhere to go.
+        let _ = self.events.send(event);
+    }
+
+    /// A note outside any request, masked.
+    pub fn message(&self, level: Level, text: impl AsRef<str>) {
+        let text = self.redactor.redact(text.as_ref()).into_owned();
+        self.emit(Event::Message { level, text });
+    }
+}

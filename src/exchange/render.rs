@@ -1,0 +1,146 @@
+//! Rendering a request plan into the bytes to send: URL, query, headers
+//! (defaults, then the request's own), `basic:` and the body.
+
+use serde_json::Value;
+
+use crate::assertion::Failure;
+use crate::exchange::Exchange;
+use crate::http::Outgoing;
+use crate::plan::{BodyPlan, RequestPlan};
+use crate::template::{Scope, TemplateError};
+
+fn template_failure(req: &RequestPlan, what: &str, e: TemplateError) -> Failure {
+    let message = match &e.hint {
+        Some(h) => format!("{what}: {} ({h})", e.message),
+        None => format!("{what}: {}", e.message),
+    };
+    Failure::new("template", message, Some(&req.location))
+}
+
+/// Renders `req` into a request ready to send.
+pub fn render(ex: &Exchange, req: &RequestPlan, scope: &Scope) -> Result<Outgoing, Failure> {
+    let mut url = match &req.static_url {
+        Some(u) => u.clone(),
+        None => {
+            let url_text = req
+                .url
+                .render(scope)
+                .map_err(|e| template_failure(req, "url", e))?;
+            url::Url::parse(url_text.trim()).map_err(|e| {
+                Failure::new(
+                    "url",
+                    format!("`{}` is not a valid URL: {e}", url_text.trim()),
+                    Some(&req.location),
+                )
+            })?
+        }
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Failure::new(
+            "url",
+            format!("`{url}` is not an http or https URL"),
+            Some(&req.location),
+        ));
+    }
+    if !req.query.is_empty() {
+        let mut rendered = Vec::new();
+        for (k, v) in &req.query {
+            let v = v
+                .render(scope)
+                .map_err(|e| template_failure(req, "query", e))?;
+            rendered.push((k, v));
+        }
+        let mut pairs = url.query_pairs_mut();
+        for (k, v) in rendered {
+            for item in flatten(&v) {
+                pairs.append_pair(k, &item);
+            }
+        }
+    }
+    let mut headers: Vec<(String, String)> =
+        Vec::with_capacity(ex.default_headers.len() + req.headers.len() + 2);
+    for (k, t) in ex.default_headers.iter().chain(&req.headers) {
+        let v = t
+            .render(scope)
+            .map_err(|e| template_failure(req, &format!("header {k}"), e))?;
+        headers.retain(|(h, _)| !h.eq_ignore_ascii_case(k));
+        headers.push((k.clone(), v));
+    }
+    if let Some(b) = &req.basic {
+        let user = b
+            .username
+            .render(scope)
+            .map_err(|e| template_failure(req, "basic username", e))?;
+        let pass = b
+            .password
+            .render(scope)
+            .map_err(|e| template_failure(req, "basic password", e))?;
+        ex.redactor.add_basic_pair(&user, &pass);
+        headers.retain(|(h, _)| !h.eq_ignore_ascii_case("authorization"));
+        headers.push(("Authorization".into(), basic_header(&user, &pass)));
+    }
+    let has = |headers: &Vec<(String, String)>, name: &str| {
+        headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(name))
+    };
+    let body = match &req.body {
+        BodyPlan::None => None,
+        BodyPlan::Json(v) => {
+            let v = v
+                .render(scope)
+                .map_err(|e| template_failure(req, "json", e))?;
+            if !has(&headers, "content-type") {
+                headers.push(("Content-Type".into(), "application/json".into()));
+            }
+            Some(serde_json::to_vec(&v).unwrap_or_default())
+        }
+        BodyPlan::Form(fields) => {
+            let mut ser = url::form_urlencoded::Serializer::new(String::new());
+            for (k, v) in fields {
+                let v = v
+                    .render(scope)
+                    .map_err(|e| template_failure(req, "form", e))?;
+                for item in flatten(&v) {
+                    ser.append_pair(k, &item);
+                }
+            }
+            if !has(&headers, "content-type") {
+                headers.push((
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ));
+            }
+            Some(ser.finish().into_bytes())
+        }
+        BodyPlan::Raw(t) => Some(
+            t.render(scope)
+                .map_err(|e| template_failure(req, "body", e))?
+                .into_bytes(),
+        ),
+    };
+    Ok(Outgoing {
+        method: req.method.clone(),
+        url,
+        headers,
+        body,
+        timeout: req.timeout.unwrap_or(ex.default_timeout),
+        follow_redirects: req.follow_redirects,
+    })
+}
+
+pub fn basic_header(user: &str, pass: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
+    )
+}
+
+/// Query and form values: scalars as text, lists repeat the key.
+pub fn flatten(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(items) => items.iter().flat_map(flatten).collect(),
+        Value::String(s) => vec![s.clone()],
+        Value::Null => vec![String::new()],
+        other => vec![other.to_string()],
+    }
+}

@@ -1,0 +1,28 @@
+//! `confirm:`: a question asked on the terminal before a request is sent.
+
+use crate::runner::runtime::Runtime;
+
+/// Asks `question` (or takes `--yes`).
+///
+/// Errors: no terminal to ask on and no `--yes`, the answer was not yes,
+/// or the terminal could not be read.
+pub fn confirm(rt: &Runtime, question: &str) -> Result<(), String> {
+    if rt.flags.yes {
+        return Ok(());
+    }
+    if !rt.flags.interactive {
+        return Err(format!(
+            "this request asks \"{question}\" and there is no terminal to answer it: pass --yes to confirm"
+        ));
+    }
+    let _guard = rt.auth.context().prompts.lock();
+    let term = console::Term::stderr();
+    let _ = term.write_str(&format!("{question} [y/N] "));
+    let answer = crate::blocking::blocking(|| term.read_line())
+        .map_err(|e| format!("could not read the answer: {e}"))?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(format!("not confirmed: \"{question}\""))
+    }
+}

@@ -1,0 +1,79 @@
+//! `--dry-run`: render each request as it would be sent, with stand-ins for
+//! what only a real run has (captures, a profile's credentials), and send
+//! nothing.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::assertion::Failure;
+use crate::exchange;
+use crate::plan::{FilePlan, RequestPlan};
+use crate::report::event::{Event, Exchange, RequestResult};
+use crate::runner::request::At;
+use crate::runner::runtime::Runtime;
+use crate::template::{Layer, Scope};
+
+/// The request rendered with stand-ins, shown with `--verbose`.
+///
+/// Errors: the result and the failure when the request does not render.
+pub fn dry_run(
+    rt: &Runtime,
+    at: At<'_>,
+    mut res: RequestResult,
+    req: &RequestPlan,
+    scope: &Scope,
+    profile: Option<&str>,
+) -> Result<RequestResult, (RequestResult, Failure)> {
+    let scope = scope.with(placeholder_layer(at.file, req, profile, rt));
+    let mut out = match exchange::render(&rt.exchange, req, &scope) {
+        Ok(o) => o,
+        Err(f) => return Err((res, f)),
+    };
+    if let Some(p) = profile.and_then(|p| rt.auth.plan(p)) {
+        let stand_in = format!("<credentials of profile {}>", p.name);
+        for (k, _) in &p.apply_headers {
+            out.headers.push((k.clone(), stand_in.clone()));
+        }
+        if p.apply_basic.is_some() {
+            out.headers.push(("Authorization".into(), stand_in.clone()));
+        }
+        for (k, _) in &p.apply_query {
+            out.url.query_pairs_mut().append_pair(k, &stand_in);
+        }
+    }
+    res.url = out.url.to_string();
+    if rt.flags.verbose {
+        let (request, _) = exchange::verbose::exchange_text(&rt.exchange.redactor, &out, None);
+        rt.emit(Event::Exchange(Exchange {
+            file_index: res.file_index,
+            request,
+            response: None,
+        }));
+    }
+    Ok(res)
+}
+
+/// Dry-run stand-ins for values only a real run has.
+fn placeholder_layer(
+    file: &FilePlan,
+    req: &RequestPlan,
+    profile: Option<&str>,
+    rt: &Runtime,
+) -> Layer {
+    let mut map: HashMap<String, minijinja::Value> = HashMap::new();
+    for r in &file.requests {
+        for c in &r.captures {
+            map.insert(
+                c.name.clone(),
+                minijinja::Value::from(format!("<capture {}>", c.name)),
+            );
+        }
+        if std::ptr::eq(r, req) {
+            break;
+        }
+    }
+    if let Some(p) = profile.and_then(|p| rt.auth.plan(p)) {
+        map.extend(p.placeholders(|n| format!("<auth.{n} from profile {}>", p.name)));
+    }
+    Arc::new(map)
+}

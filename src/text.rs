@@ -1,0 +1,62 @@
+//! The few ways sesame writes values as text, each in one place: body
+//! excerpts, durations and counted nouns. Every writer (console, reports,
+//! messages) uses these, so the same value reads the same everywhere.
+
+use std::time::Duration;
+
+/// The first `max_chars` characters of `text`, with `…` appended when
+/// something was cut. Cuts on a character boundary, never inside one.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((at, _)) => {
+            let mut s = text[..at].to_string();
+            s.push('…');
+            s
+        }
+        None => text.to_string(),
+    }
+}
+
+/// A duration for people: `123ms` under a second, else `1.2s`.
+pub fn duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
+}
+
+/// `1 file`, `2 files`, `0 attempts`: `noun` with an `s` unless `n` is 1.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_on_character_boundaries() {
+        assert_eq!(excerpt("héllo", 2), "hé…");
+        assert_eq!(excerpt("héllo", 5), "héllo");
+        assert_eq!(excerpt("", 0), "");
+    }
+
+    #[test]
+    fn durations_switch_to_seconds_at_one_second() {
+        assert_eq!(duration(Duration::from_millis(999)), "999ms");
+        assert_eq!(duration(Duration::from_millis(1234)), "1.2s");
+    }
+
+    #[test]
+    fn counts_are_plural_unless_one() {
+        assert_eq!(count(1, "attempt"), "1 attempt");
+        assert_eq!(count(0, "file"), "0 files");
+        assert_eq!(count(3, "step"), "3 steps");
+    }
+}
