@@ -16,11 +16,9 @@ pub fn confirm(rt: &Runtime, question: &str) -> Result<(), String> {
         ));
     }
     let _guard = rt.auth.context().prompts.lock();
-    let term = console::Term::stderr();
-    let _ = term.write_str(&format!("{question} [y/N] "));
-    let answer = crate::blocking::blocking(|| term.read_line())
+    let yes = crate::blocking::blocking(|| crate::prompt::ask_yes_no(question))
         .map_err(|e| format!("could not read the answer: {e}"))?;
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+    if yes {
         Ok(())
     } else {
         Err(format!("not confirmed: \"{question}\""))

@@ -164,13 +164,7 @@ fn from_prompt(question: &str, context: &str) -> Result<String, String> {
     } else {
         format!("{question}: ")
     };
-    let answer =
-        rpassword::prompt_password(question).map_err(|err| format!("cannot read: {err}"))?;
-    let answer = answer.trim_end_matches(['\n', '\r']);
-    if answer.is_empty() {
-        return Err("empty answer".to_string());
-    }
-    Ok(answer.to_string())
+    crate::prompt::ask_hidden(&question)
 }
 
 #[cfg(test)]
