@@ -9,6 +9,10 @@ pub enum BareUnit {
     Seconds,
 }
 
+/// The longest duration accepted anywhere (timeouts, delays, lifetimes):
+/// longer values are typing mistakes, and would overflow the clock.
+pub const MAX: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
 /// Parses `250ms`, `2s`, `1.5s`, `5m`, `1h`, or a bare number in `bare` units.
 pub fn parse(text: &str, bare: BareUnit) -> Result<Duration, String> {
     let t = text.trim();
@@ -37,7 +41,10 @@ pub fn parse(text: &str, bare: BareUnit) -> Result<Duration, String> {
     if !secs.is_finite() || secs < 0.0 {
         return Err(format!("`{text}` is not a valid duration"));
     }
-    Ok(Duration::from_secs_f64(secs))
+    match Duration::try_from_secs_f64(secs) {
+        Ok(d) if d <= MAX => Ok(d),
+        _ => Err(format!("`{text}` is too long: at most 100 years (876000h)")),
+    }
 }
 
 /// Parses a duration given as a YAML number or string.
@@ -52,6 +59,19 @@ pub fn from_json(value: &serde_json::Value, bare: BareUnit) -> Result<Duration, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_out_of_range_are_errors_not_panics() {
+        let too_long = |t: &str| format!("`{t}` is too long: at most 100 years (876000h)");
+        for text in ["99999999999999999999h", "876001h", "18446744073709551616"] {
+            assert_eq!(parse(text, BareUnit::Seconds), Err(too_long(text)));
+        }
+        assert_eq!(
+            parse("1e400s", BareUnit::Seconds),
+            Err("`1e400s` has unknown unit `e400s` (use ms, s, m or h)".into())
+        );
+        assert_eq!(parse("876000h", BareUnit::Seconds).unwrap(), MAX);
+    }
 
     #[test]
     fn units() {

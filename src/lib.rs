@@ -43,5 +43,16 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    // A bug must still end in one clear line, never a stack trace; the run
+    // then fails (see `runner::run`), it never passes.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: internal error{place} (please report this at the project's issue tracker)"
+        );
+    }));
     cli::run(args)
 }

@@ -46,6 +46,9 @@ pub struct Claim {
     /// How long the caller must wait before sending (0 when the current step
     /// is fresh).
     pub wait: Duration,
+    /// The ledger file was damaged: why the caller waits although no use of
+    /// this step is recorded.
+    pub damaged: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -83,12 +86,21 @@ impl Ledger {
 
         let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
         let lock = self.dir.as_deref().and_then(FileLock::acquire);
+        let mut damaged = None;
         if let Some(dir) = &self.dir {
-            used.extend(read_file(&dir.join(FILE_NAME)));
+            match read_file(&dir.join(FILE_NAME)) {
+                Ok(entries) => used.extend(entries),
+                Err(why) => damaged = Some(why),
+            }
         }
         used.retain(|entry| entry.until.saturating_add(KEEP_SECS) >= now_secs);
 
         let mut step = spec.step_at(now_secs);
+        if damaged.is_some() {
+            // What the damaged file held is unknown: this step's code may
+            // already have gone out, so only the next step is safe.
+            step += 1;
+        }
         while used
             .iter()
             .any(|e| e.fingerprint == fingerprint && e.step == step)
@@ -111,18 +123,24 @@ impl Ledger {
             code: spec.code_at(start),
             step,
             wait: Duration::from_secs(start).saturating_sub(now),
+            damaged,
         }
     }
 }
 
-/// Entries from the file; a missing or unreadable file is an empty ledger
-/// (it is only a cache of recent uses, never a source of truth to fail on).
-fn read_file(path: &Path) -> Vec<Entry> {
-    fs::read(path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<LedgerFile>(&bytes).ok())
+/// Entries from the file; a missing file is an empty ledger.
+///
+/// Errors: the file exists but cannot be read or is not a ledger (damaged):
+/// the caller must assume the current step was used.
+fn read_file(path: &Path) -> Result<Vec<Entry>, String> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    serde_json::from_slice::<LedgerFile>(&bytes)
         .map(|file| file.used)
-        .unwrap_or_default()
+        .map_err(|_| format!("{} is damaged (not a TOTP ledger)", path.display()))
 }
 
 fn write_file(dir: &Path, used: &BTreeSet<Entry>) -> std::io::Result<()> {

@@ -115,17 +115,18 @@ fn expiry(
         let text = t.render(scope).map_err(|e| format!("expires_in: {e}"))?;
         let d =
             duration::parse(&text, BareUnit::Seconds).map_err(|e| format!("expires_in: {e}"))?;
-        return Ok(Some(login_time + d));
+        return Ok(login_time.checked_add(d));
     }
     if let Some(ttl) = plan.ttl {
-        return Ok(Some(login_time + ttl));
+        return Ok(login_time.checked_add(ttl));
     }
     let jwt = headers
         .iter()
         .filter_map(|(_, v)| v.split_whitespace().last())
         .chain(captures.values().filter_map(Value::as_str))
         .find_map(jwt_exp);
-    Ok(jwt.map(|exp| UNIX_EPOCH + Duration::from_secs(exp)))
+    // An `exp` past what the clock can hold is a lifetime without end.
+    Ok(jwt.and_then(|exp| UNIX_EPOCH.checked_add(Duration::from_secs(exp))))
 }
 
 /// Origins that may receive the profile's credentials: `hosts:`, else the

@@ -231,7 +231,7 @@ impl AuthManager {
             hosts,
             captures: cached.captures,
             secrets,
-            expires_at: Some(UNIX_EPOCH + Duration::from_secs(cached.expires_at)),
+            expires_at: UNIX_EPOCH.checked_add(Duration::from_secs(cached.expires_at)),
             from_cache: true,
             layer: std::sync::OnceLock::new(),
         }))

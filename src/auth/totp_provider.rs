@@ -40,6 +40,16 @@ impl RunTotp {
     }
 }
 
+impl RunTotp {
+    fn say(&self, level: Level, text: String) {
+        if let Ok(guard) = self.events.lock()
+            && let Some(events) = guard.as_ref()
+        {
+            let _ = events.send(Event::Message { level, text });
+        }
+    }
+}
+
 impl TotpProvider for RunTotp {
     fn code(
         &self,
@@ -52,18 +62,20 @@ impl TotpProvider for RunTotp {
             .map_err(|e| format!("totp(): {e}"))?;
         let claim = self.ledger.claim(&spec, crate::clock::now());
         self.redactor.add(&claim.code);
+        if let Some(why) = &claim.damaged {
+            self.say(
+                Level::Warning,
+                format!("{why}: it will be rewritten; waiting for the next TOTP step to be safe"),
+            );
+        }
         if !claim.wait.is_zero() {
-            if let Ok(guard) = self.events.lock()
-                && let Some(events) = guard.as_ref()
-            {
-                let _ = events.send(Event::Message {
-                    level: Level::Info,
-                    text: format!(
-                        "waiting {:.0}s for a fresh TOTP code (this step's code was already used)",
-                        claim.wait.as_secs_f64().ceil()
-                    ),
-                });
-            }
+            let secs = claim.wait.as_secs_f64().ceil();
+            self.say(
+                Level::Info,
+                format!(
+                    "waiting {secs:.0}s for a fresh TOTP code (this step's code was already used)"
+                ),
+            );
             crate::blocking::blocking(|| crate::clock::sleep_blocking(claim.wait));
         }
         Ok(claim.code)

@@ -39,19 +39,34 @@ pub async fn execute(rt: Arc<Runtime>, input: RunInput) -> i32 {
         _ = async {
             // Files start in path order: each takes its permit before it is
             // spawned, so `--jobs 1` runs them one after the other in order.
+            let mut names = HashMap::new();
             for (index, (file, inputs)) in input.files.iter().cloned().zip(input.inputs).enumerate() {
                 let Ok(permit) = permits.clone().acquire_owned().await else { break };
                 let rt = rt.clone();
-                tasks.spawn(async move {
+                let path = file.display.clone();
+                let task = tasks.spawn(async move {
                     let _permit = permit;
                     run_file(rt, index, &file, inputs).await
                 });
+                names.insert(task.id(), path);
             }
-            while let Some(done) = tasks.join_next().await {
-                if let Ok(s) = done {
-                    total.passed += s.passed;
-                    total.failed += s.failed;
-                    total.skipped += s.skipped;
+            while let Some(done) = tasks.join_next_with_id().await {
+                match done {
+                    Ok((_, s)) => {
+                        total.passed += s.passed;
+                        total.failed += s.failed;
+                        total.skipped += s.skipped;
+                    }
+                    // A file that did not finish fails the run: a CI job
+                    // must never go green with a file's requests counted nowhere.
+                    Err(e) => {
+                        total.failed += 1;
+                        let path = names.get(&e.id()).map_or("a file", String::as_str);
+                        rt.message(
+                            crate::report::event::Level::Error,
+                            format!("{path} did not finish: an internal error stopped it (please report this)"),
+                        );
+                    }
                 }
             }
         } => false,

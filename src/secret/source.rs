@@ -125,11 +125,31 @@ fn from_file(file: &str, base_dir: &Path) -> Result<String, String> {
     }
     let path = resolve_path(file, base_dir);
     let shown = path.display();
-    let bytes = std::fs::read(&path).map_err(|err| match err.kind() {
+    let io_error = |err: std::io::Error| match err.kind() {
         std::io::ErrorKind::NotFound => format!("not found at {shown}"),
         std::io::ErrorKind::PermissionDenied => format!("permission denied at {shown}"),
         _ => format!("cannot read {shown}: {err}"),
-    })?;
+    };
+    let meta = std::fs::metadata(&path).map_err(io_error)?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{shown} is not a regular file (a folder, device or pipe)"
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(&path)
+        .and_then(|f| {
+            use std::io::Read as _;
+            f.take(command::MAX_SECRET_BYTES + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(io_error)?;
+    if bytes.len() as u64 > command::MAX_SECRET_BYTES {
+        return Err(format!(
+            "{shown} is larger than {} KiB; a secret is never that long",
+            command::MAX_SECRET_BYTES / 1024
+        ));
+    }
     let text = String::from_utf8(bytes).map_err(|_| format!("{shown} is not UTF-8 text"))?;
     let value = text.trim_end_matches(['\n', '\r']);
     if value.is_empty() {

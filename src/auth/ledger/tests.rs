@@ -83,18 +83,30 @@ fn old_entries_are_pruned() {
     Ledger::new(Some(dir.path().to_path_buf())).claim(&spec(), now);
     let much_later = at(1_767_225_610 + 3600, 0);
     Ledger::new(Some(dir.path().to_path_buf())).claim(&spec(), much_later);
-    let file = read_file(&dir.path().join(FILE_NAME));
+    let file = read_file(&dir.path().join(FILE_NAME)).unwrap_or_default();
     assert_eq!(file.len(), 1);
     assert_eq!(file[0].step, (1_767_225_610 + 3600) / 30);
 }
 
+/// Kind: damaged state (not JSON, JSON of another shape, binary) never
+/// lets a code go out twice: the claim waits for the next step, says why,
+/// and the file is rewritten whole.
 #[test]
-fn a_corrupt_file_is_an_empty_ledger() {
-    let dir = temp_dir();
-    std::fs::write(dir.path().join(FILE_NAME), "not json").unwrap_or_default();
-    let claim = Ledger::new(Some(dir.path().to_path_buf())).claim(&spec(), at(1_767_225_610, 0));
-    assert_eq!(claim.wait, Duration::ZERO);
-    assert_eq!(read_file(&dir.path().join(FILE_NAME)).len(), 1);
+fn a_damaged_file_means_waiting_for_the_next_step() {
+    for damage in [&b"not json"[..], b"{\"used\": 5}", b"\xff\xfe\x00"] {
+        let dir = temp_dir();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, damage).unwrap_or_default();
+        let claim =
+            Ledger::new(Some(dir.path().to_path_buf())).claim(&spec(), at(1_767_225_610, 0));
+        assert_eq!(claim.step, 1_767_225_610 / 30 + 1);
+        assert_eq!(claim.wait, Duration::from_secs(20));
+        assert_eq!(
+            claim.damaged,
+            Some(format!("{} is damaged (not a TOTP ledger)", path.display()))
+        );
+        assert_eq!(read_file(&path).map(|e| e.len()), Ok(1));
+    }
 }
 
 #[test]

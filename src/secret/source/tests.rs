@@ -188,3 +188,78 @@ fn deserializes_with_unknown_fields_refused() {
     assert_eq!(src.env.as_deref(), Some("A"));
     assert!(serde_json::from_str::<SecretSource>(r#"{"envv":"A"}"#).is_err());
 }
+
+/// Kind: a secret source that never ends (endless output, a device, a
+/// hanging program, a huge file) ends in a bounded error, never a hang or
+/// unbounded memory.
+#[test]
+fn command_printing_without_end_is_stopped_at_the_cap() {
+    let dir = temp_dir();
+    for argv in [&["yes"][..], &["cat", "/dev/zero"][..]] {
+        let src = source(None, None, Some(argv));
+        let err = resolve_err(&src, dir.path(), &vars(&[]));
+        assert_eq!(
+            err,
+            format!(
+                "secret `client_secret` of profile `code42`: no source yielded a value \
+                 (command {}: printed more than 64 KiB; a secret is never that long)",
+                argv.join(" ")
+            )
+        );
+    }
+}
+
+#[test]
+fn command_running_too_long_is_killed_at_the_timeout() {
+    let dir = temp_dir();
+    let output = super::super::command::bounded_output_for_test(
+        &["sleep".to_string(), "100".to_string()],
+        dir.path(),
+        std::time::Duration::from_millis(200),
+    );
+    assert_eq!(
+        output,
+        Err("did not finish within 200ms (set SESAME_SECRET_TIMEOUT to wait longer)".to_string())
+    );
+}
+
+#[test]
+fn file_that_is_not_a_regular_file_is_refused() {
+    let dir = temp_dir();
+    for (file, what) in [("/dev/zero", "/dev/zero"), (".", "")] {
+        let src = source(None, Some(file), None);
+        let err = resolve_err(&src, dir.path(), &vars(&[]));
+        let shown = if what.is_empty() {
+            std::path::absolute(dir.path().join("."))
+                .unwrap()
+                .display()
+                .to_string()
+        } else {
+            what.to_string()
+        };
+        assert_eq!(
+            err,
+            format!(
+                "secret `client_secret` of profile `code42`: no source yielded a value \
+                 (file {file}: {shown} is not a regular file (a folder, device or pipe))"
+            )
+        );
+    }
+}
+
+#[test]
+fn file_larger_than_the_cap_is_refused() {
+    let dir = temp_dir();
+    let path = dir.path().join("big");
+    std::fs::write(&path, vec![b'a'; 64 * 1024 + 1]).unwrap();
+    let src = source(None, Some("big"), None);
+    let err = resolve_err(&src, dir.path(), &vars(&[]));
+    assert_eq!(
+        err,
+        format!(
+            "secret `client_secret` of profile `code42`: no source yielded a value \
+             (file big: {} is larger than 64 KiB; a secret is never that long)",
+            std::path::absolute(&path).unwrap().display()
+        )
+    );
+}
