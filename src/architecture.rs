@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// What each module may import (besides itself). Leaf helpers (`clock`,
-/// `text`, `blocking`, `duration`, `diagnostic`, `exit`) import nothing
+/// `text`, `blocking`, `duration`, `diagnostic`, `exit`, `prompt`) import nothing
 /// above them and may be used by anyone below `cli`.
 const RULES: &[(&str, &[&str])] = &[
     ("cli", &["*"]),
@@ -70,6 +70,7 @@ const LEAVES: &[&str] = &[
     "duration",
     "diagnostic",
     "exit",
+    "prompt",
 ];
 
 /// Adds every `crate::NAME` that the file at `path` mentions.
