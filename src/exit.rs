@@ -10,3 +10,7 @@ pub const INVALID: i32 = 2;
 pub const LOGIN_FAILED: i32 = 3;
 /// Interrupted by Ctrl-C.
 pub const INTERRUPTED: i32 = 130;
+/// Ended by SIGTERM (128 + 15), after logging out and writing reports.
+pub const TERMINATED: i32 = 143;
+/// Ended by SIGHUP (128 + 1): the terminal went away.
+pub const HANGUP: i32 = 129;

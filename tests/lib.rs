@@ -21,4 +21,5 @@ mod e2e_failures;
 mod e2e_flows;
 mod regressions;
 mod schema;
+mod signals;
 mod smoke;

@@ -245,6 +245,7 @@ impl Session {
             cli_vars: self.cli_vars,
             auth: crate::auth::manager::AuthManager::new(profiles, ctx),
             flags,
+            tally: Default::default(),
         }
     }
 }

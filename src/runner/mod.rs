@@ -8,3 +8,4 @@ pub mod file;
 pub mod request;
 pub mod run;
 pub mod runtime;
+pub mod signal;

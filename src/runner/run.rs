@@ -13,6 +13,7 @@ use crate::plan::FilePlan;
 use crate::report::event::{Event, RunEnd, RunStart};
 use crate::runner::file::{FileStats, run_file};
 use crate::runner::runtime::Runtime;
+use crate::runner::signal::{Signals, Stop};
 
 pub struct RunInput {
     pub files: Vec<Arc<FilePlan>>,
@@ -20,6 +21,25 @@ pub struct RunInput {
     pub inputs: Vec<HashMap<String, Value>>,
     pub jobs: usize,
     pub env: Option<String>,
+}
+
+/// Runs the logout steps of every profile that logged in; a stop signal
+/// during them abandons them (a hanging logout must not hold the run).
+/// Returns the first stop signal seen, before or during logout.
+async fn log_out(rt: &Runtime, signals: &mut Signals, stopped: Option<Stop>) -> Option<Stop> {
+    if rt.flags.dry_run {
+        return stopped;
+    }
+    tokio::select! {
+        () = rt.auth.logout_all() => stopped,
+        stop = signals.next() => {
+            rt.message(
+                crate::report::event::Level::Warning,
+                format!("{}: logout abandoned", stop.said()),
+            );
+            stopped.or(Some(stop))
+        }
+    }
 }
 
 /// Runs every file and returns the exit code.
@@ -35,7 +55,8 @@ pub async fn execute(rt: Arc<Runtime>, input: RunInput) -> i32 {
     let permits = Arc::new(Semaphore::new(input.jobs.max(1)));
     let mut tasks = JoinSet::new();
     let mut total = FileStats::default();
-    let interrupted = tokio::select! {
+    let mut signals = crate::runner::signal::Signals::listen();
+    let stopped = tokio::select! {
         _ = async {
             // Files start in path order: each takes its permit before it is
             // spawned, so `--jobs 1` runs them one after the other in order.
@@ -69,33 +90,32 @@ pub async fn execute(rt: Arc<Runtime>, input: RunInput) -> i32 {
                     }
                 }
             }
-        } => false,
-        _ = tokio::signal::ctrl_c() => true,
+        } => None,
+        stop = signals.next() => Some(stop),
     };
-    if interrupted {
+    if let Some(stop) = stopped {
         tasks.abort_all();
         rt.message(
             crate::report::event::Level::Warning,
-            "interrupted: logging out",
+            format!("{}: logging out", stop.said()),
         );
     }
-    if !rt.flags.dry_run {
-        rt.auth.logout_all().await;
-    }
-    let code = if interrupted {
-        exit::INTERRUPTED
+    let stopped = log_out(&rt, &mut signals, stopped).await;
+    let (passed, failed, skipped) = rt.tally.counts();
+    let code = if let Some(stop) = stopped {
+        stop.exit_code()
     } else if rt.login_failed() {
         exit::LOGIN_FAILED
-    } else if total.failed > 0 {
+    } else if failed > 0 || total.failed > 0 {
         exit::FAILED
     } else {
         exit::OK
     };
     rt.emit(Event::RunEnd(RunEnd {
         files: input.files.len(),
-        passed: total.passed,
-        failed: total.failed,
-        skipped: total.skipped,
+        passed,
+        failed,
+        skipped,
         duration: started.elapsed(),
         exit_code: code,
     }));

@@ -2,10 +2,11 @@
 //! the profiles, and the flags of the command.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::auth::manager::AuthManager;
 use crate::exchange::Exchange;
-use crate::report::event::{Event, Level, RequestResult};
+use crate::report::event::{Event, Level, Outcome, RequestResult};
 use crate::template::{Layer, Scope};
 
 pub struct Runtime {
@@ -16,6 +17,37 @@ pub struct Runtime {
     pub cli_vars: Layer,
     pub auth: AuthManager,
     pub flags: Flags,
+    /// Results emitted so far: the summary counts them, also when a signal
+    /// ends the run with files unfinished.
+    pub tally: Tally,
+}
+
+/// Passed, failed and skipped results, counted as they are emitted.
+#[derive(Debug, Default)]
+pub struct Tally {
+    passed: AtomicUsize,
+    failed: AtomicUsize,
+    skipped: AtomicUsize,
+}
+
+impl Tally {
+    fn count(&self, outcome: &Outcome) {
+        let n = match outcome {
+            Outcome::Passed => &self.passed,
+            Outcome::Failed => &self.failed,
+            Outcome::Skipped { .. } => &self.skipped,
+        };
+        n.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// `(passed, failed, skipped)` so far.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        (
+            self.passed.load(Ordering::Relaxed),
+            self.failed.load(Ordering::Relaxed),
+            self.skipped.load(Ordering::Relaxed),
+        )
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -60,6 +92,7 @@ impl Runtime {
             mask(b);
             *b = crate::text::excerpt(b, BODY_EXCERPT_CHARS);
         }
+        self.tally.count(&r.outcome);
         self.emit(Event::Request(r));
     }
 
