@@ -10,6 +10,7 @@ mod auth_flow;
 mod auth_mask;
 mod auth_secrets;
 mod auth_totp;
+mod bad_input;
 mod core_captures;
 mod core_commands;
 mod core_errors;

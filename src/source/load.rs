@@ -37,13 +37,20 @@ impl SourceFile {
     }
 }
 
+/// Limits that stop alias bombs and absurd nesting, not big honest files:
+/// a collection of 100,000 requests is a few million nodes, while what
+/// aliases may expand to stays bounded by the alias limits (200,000
+/// replayed events in all).
 fn options() -> Options {
     let mut budget = Budget::default();
     budget.max_aliases = 1_000;
     budget.max_anchors = 1_000;
-    budget.max_events = 2_000_000;
+    budget.max_events = 200_000_000;
+    budget.max_nodes = 100_000_000;
+    budget.max_total_scalar_bytes = 1 << 30;
     let mut options = Options::default();
     options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = 200_000;
     // YAML 1.2 booleans only: `y`, `no`, `on`, `off` stay strings, so
     // `query: { country: NO }` does not send `false`.
     options.strict_booleans = true;
@@ -203,6 +210,10 @@ fn shape_hint(err: &serde_saphyr::Error) -> Option<String> {
         }
         E::InvalidScalar { ty, .. } => format!("write a value of type {ty}"),
         E::DuplicateMappingKey { .. } => "each key may appear once in a map".to_string(),
+        E::Budget { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => "aliases (`*name`) may expand to at most 200,000 YAML events, with 1,000 anchors and aliases per file; nesting is at most 64 deep".to_string(),
         E::ExternalMessage { .. } | E::Eof { .. } => {
             "check the indentation and the quotes on this line and the one before".to_string()
         }
@@ -235,6 +246,12 @@ fn explain(message: &str, what: &str) -> (String, Option<String>) {
         return (
             format!("missing key `{field}` in {what}"),
             Some(format!("add `{field}:`")),
+        );
+    }
+    if message.starts_with("budget breached") || message.contains("replay") {
+        return (
+            "the YAML expands too much: too many aliases, anchors or nesting levels".into(),
+            None,
         );
     }
     if message.starts_with("invalid type") || message.starts_with("expected") {

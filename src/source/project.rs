@@ -58,13 +58,15 @@ impl Project {
 fn load_env(dotenv: &Path) -> Result<BTreeMap<String, String>, Diagnostic> {
     let mut env = BTreeMap::new();
     if dotenv.is_file() {
-        let iter = dotenvy::from_path_iter(dotenv)
-            .map_err(|e| Diagnostic::in_file(format!("cannot read .env: {e}"), dotenv))?;
-        for item in iter {
-            let (k, v) = item.map_err(|e| {
-                Diagnostic::in_file(format!("invalid .env line: {e}"), dotenv)
-                    .with_hint("write KEY=VALUE, one per line")
-            })?;
+        let text = std::fs::read_to_string(dotenv).map_err(|e| {
+            Diagnostic::in_file(format!("cannot read .env: {e}"), dotenv)
+                .with_hint(".env must be UTF-8 text: KEY=VALUE lines")
+        })?;
+        // Editors on Windows save a byte-order mark: it is not part of the
+        // first key.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        for item in dotenvy::from_read_iter(text.as_bytes()) {
+            let (k, v) = item.map_err(|e| env_error(dotenv, text, &e))?;
             env.insert(k, v);
         }
     }
@@ -74,6 +76,37 @@ fn load_env(dotenv: &Path) -> Result<BTreeMap<String, String>, Diagnostic> {
         }
     }
     Ok(env)
+}
+
+/// A `.env` problem, located by line and column, never quoting the line:
+/// it may hold a password.
+fn env_error(dotenv: &Path, text: &str, e: &dotenvy::Error) -> Diagnostic {
+    let dotenvy::Error::LineParse(line, index) = e else {
+        return Diagnostic::in_file("cannot read .env", dotenv);
+    };
+    let line_no = text
+        .lines()
+        .position(|l| l.contains(line.as_str()) || line.starts_with(l.trim_end()))
+        .map_or(0, |n| n + 1);
+    let key = line.split('=').next().unwrap_or_default().trim();
+    let name = if !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        format!(" (variable `{key}`)")
+    } else {
+        String::new()
+    };
+    let title = format!(
+        "invalid .env line{name}: unbalanced quote or character not allowed at column {}",
+        index + 1
+    );
+    let d = Diagnostic {
+        span: (line_no > 0).then(|| crate::diagnostic::Span {
+            line: line_no as u64,
+            column: *index as u64 + 1,
+            len: 1,
+        }),
+        ..Diagnostic::in_file(title, dotenv)
+    };
+    d.with_hint("write KEY=VALUE, one per line; quote values with spaces, and close every quote")
 }
 
 /// Request files under `paths` (files or folders, recursively), `*.yaml` and
