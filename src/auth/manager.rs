@@ -178,6 +178,7 @@ impl AuthManager {
         }
     }
 
+    #[allow(clippy::too_many_lines)] // split by issue 7's runner redesign
     async fn login_inner(
         &self,
         rt: &Runtime,

@@ -33,6 +33,7 @@ fn template_failure(req: &RequestPlan, what: &str, e: TemplateError) -> Failure 
 }
 
 /// Renders `req` into a request ready to send.
+#[allow(clippy::too_many_lines)] // split by issue 7's runner redesign
 pub fn render(rt: &Runtime, req: &RequestPlan, scope: &Scope) -> Result<Outgoing, Failure> {
     let mut url = match &req.static_url {
         Some(u) => u.clone(),
@@ -200,6 +201,7 @@ impl<'a> Body<'a> {
 }
 
 /// Every expectation of `req` that does not hold.
+#[allow(clippy::too_many_lines)] // split by issue 7's runner redesign
 pub fn evaluate(req: &RequestPlan, inc: &Incoming, body: &Body, scope: &Scope) -> Vec<Failure> {
     let mut failures = Vec::new();
     let e = &req.expect;

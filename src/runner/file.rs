@@ -188,6 +188,7 @@ fn placeholder_layer(
     Arc::new(map)
 }
 
+#[allow(clippy::too_many_lines)] // split by issue 7's runner redesign
 async fn run_request(
     rt: &Runtime,
     index: usize,
