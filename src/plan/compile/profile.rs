@@ -174,23 +174,14 @@ impl Compiler {
 
     /// `expires_in:`: seconds, written as a number or a template.
     fn expires_in(&mut self, at: &At, node: &Node, known: &Known) -> Option<Tpl> {
-        let text = match &node.value {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            _ => {
-                self.errors.push(at.err(
-                    "`expires_in` must be a number of seconds or a template",
-                    &node.referenced,
-                ));
-                return None;
-            }
-        };
-        let loc = Loc {
-            value: text,
-            referenced: node.referenced,
-            defined: node.defined,
-        };
-        self.tpl(at, &loc, known)
+        if !matches!(node.value, Value::String(_) | Value::Number(_)) {
+            self.errors.push(at.err(
+                "`expires_in` must be a number of seconds or a template",
+                &node.referenced,
+            ));
+            return None;
+        }
+        self.scalar_tpl(at, node, known, "`expires_in`")
     }
 }
 

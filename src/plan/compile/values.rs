@@ -7,11 +7,12 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::{At, Compiler};
+use crate::diagnostic::Diagnostic;
 use crate::duration::{self, BareUnit};
 use crate::plan::BasicPlan;
 use crate::plan::scope_check::{Known, undefined};
 use crate::source::model::{BasicSpec, Loc, Node};
-use crate::template::{Tpl, TplValue};
+use crate::template::{TemplateError, Tpl, TplValue};
 
 impl Compiler {
     pub(super) fn basic(&mut self, at: &At, b: &BasicSpec, known: &Known) -> Option<BasicPlan> {
@@ -38,11 +39,7 @@ impl Compiler {
                 Some(t)
             }
             Err(e) => {
-                let mut d = at.err(e.message, &s.referenced);
-                if let Some(h) = e.hint {
-                    d = d.with_hint(h);
-                }
-                self.errors.push(d);
+                self.errors.push(template_error(at, e, &s.referenced));
                 None
             }
         }
@@ -82,11 +79,7 @@ impl Compiler {
                 Some(v)
             }
             Err(e) => {
-                let mut d = at.err(e.message, &node.referenced);
-                if let Some(h) = e.hint {
-                    d = d.with_hint(h);
-                }
-                self.errors.push(d);
+                self.errors.push(template_error(at, e, &node.referenced));
                 None
             }
         }
@@ -128,5 +121,14 @@ impl Compiler {
                 Some((k.clone(), self.scalar_tpl(at, v, known, "a header value")?))
             })
             .collect()
+    }
+}
+
+/// A template that does not compile, with the engine's hint when it has one.
+fn template_error(at: &At, e: TemplateError, l: &serde_saphyr::Location) -> Diagnostic {
+    let d = at.err(e.message, l);
+    match e.hint {
+        Some(h) => d.with_hint(h),
+        None => d,
     }
 }
