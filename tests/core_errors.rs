@@ -211,6 +211,7 @@ fn a_bad_sesame_yaml_is_located() {
         .assert_stderr_has("did you mean `defaults`?");
 }
 
+#[allow(clippy::too_many_lines)] // split by issue 7's runner redesign
 #[test]
 fn exit_codes() {
     let server = TestServer::start();

@@ -10,9 +10,9 @@ use crate::cli::args::CurlArgs;
 use crate::cli::output::{Output, print_diagnostics};
 use crate::cli::session::Session;
 use crate::exit;
-use crate::plan::{Compiler, ProfileRef};
+use crate::plan::{BodyPlan, Compiler, FilePlan, ProfilePlan, ProfileRef, RequestPlan};
 use crate::secret::Redactor;
-use crate::template::{Engine, from_json};
+use crate::template::{Engine, Scope, from_json};
 
 pub fn print(args: &CurlArgs, out: &Output) -> i32 {
     let engine = Engine::new(Arc::new(NoTotp));
@@ -30,32 +30,13 @@ pub fn print(args: &CurlArgs, out: &Output) -> i32 {
     let Some(file) = plan.files.first() else {
         return exit::INVALID;
     };
-    // Inputs and vars as a run sees them: `--var`, else an input's default,
-    // else a placeholder naming the input; vars rendered in order.
-    let mut placeholders: HashMap<String, minijinja::Value> = HashMap::new();
-    for input in &file.inputs {
-        let scope = session.base.with(session.cli_vars.clone());
-        let value = match input.default.as_ref().map(|d| d.render(&scope)) {
-            Some(Ok(v)) => from_json(&v),
-            _ => minijinja::Value::from(format!("<input {}>", input.name)),
-        };
-        placeholders.insert(input.name.clone(), value);
-    }
-    for (name, tv) in &file.vars {
-        let scope = session
-            .base
-            .with(Arc::new(placeholders.clone()))
-            .with(session.cli_vars.clone());
-        match tv.render(&scope) {
-            Ok(v) => {
-                placeholders.insert(name.clone(), from_json(&v));
-            }
-            Err(e) => {
-                out.error(&format!("var `{name}`: {}", e.message));
-                return exit::INVALID;
-            }
+    let mut placeholders = match placeholders(file, &session) {
+        Ok(p) => p,
+        Err(message) => {
+            out.error(&message);
+            return exit::INVALID;
         }
-    }
+    };
     let mut printed = 0;
     for req in &file.requests {
         let base = session.base.with(Arc::new(placeholders.clone()));
@@ -107,28 +88,42 @@ pub fn print(args: &CurlArgs, out: &Output) -> i32 {
     exit::OK
 }
 
+/// Inputs and vars as a run sees them: `--var`, else an input's default,
+/// else a placeholder naming the input; vars rendered in order.
+fn placeholders(
+    file: &FilePlan,
+    session: &Session,
+) -> Result<HashMap<String, minijinja::Value>, String> {
+    let mut placeholders: HashMap<String, minijinja::Value> = HashMap::new();
+    for input in &file.inputs {
+        let scope = session.base.with(session.cli_vars.clone());
+        let value = match input.default.as_ref().map(|d| d.render(&scope)) {
+            Some(Ok(v)) => from_json(&v),
+            _ => minijinja::Value::from(format!("<input {}>", input.name)),
+        };
+        placeholders.insert(input.name.clone(), value);
+    }
+    for (name, tv) in &file.vars {
+        let scope = session
+            .base
+            .with(Arc::new(placeholders.clone()))
+            .with(session.cli_vars.clone());
+        let v = tv
+            .render(&scope)
+            .map_err(|e| format!("var `{name}`: {}", e.message))?;
+        placeholders.insert(name.clone(), from_json(&v));
+    }
+    Ok(placeholders)
+}
+
 fn render_curl(
-    req: &crate::plan::RequestPlan,
-    scope: &crate::template::Scope,
-    profile: Option<&crate::plan::ProfilePlan>,
+    req: &RequestPlan,
+    scope: &Scope,
+    profile: Option<&ProfilePlan>,
     session: &Session,
     redactor: &Redactor,
 ) -> Result<String, String> {
-    let mut url = url::Url::parse(req.url.render(scope).map_err(|e| e.message)?.trim())
-        .map_err(|e| e.to_string())?;
-    if !req.query.is_empty() {
-        let mut pairs = Vec::new();
-        for (k, v) in &req.query {
-            let v = v.render(scope).map_err(|e| e.message)?;
-            for item in crate::exchange::flatten(&v) {
-                pairs.push((k.clone(), item));
-            }
-        }
-        let mut q = url.query_pairs_mut();
-        for (k, v) in pairs {
-            q.append_pair(&k, &v);
-        }
-    }
+    let mut url = request_url(req, scope)?;
     let token_cmd = profile.map(|p| match &session.env_name {
         Some(e) => format!("$(sesame token {} --env {e})", p.name),
         None => format!("$(sesame token {})", p.name),
@@ -141,7 +136,7 @@ fn render_curl(
     }
     let mut parts = vec!["curl".to_string()];
     // curl turns a request with a body into a POST unless told otherwise.
-    if req.method != reqwest::Method::GET || !matches!(req.body, crate::plan::BodyPlan::None) {
+    if req.method != reqwest::Method::GET || !matches!(req.body, BodyPlan::None) {
         parts.push(format!("-X {}", req.method));
     }
     let url_text = redactor.redact(url.as_str()).into_owned();
@@ -165,38 +160,82 @@ fn render_curl(
         ));
     }
     if let (Some(p), Some(cmd)) = (profile, &token_cmd) {
-        if let Some((k, _)) = p.apply_headers.first() {
-            let value = p.apply_headers[0].1.source();
-            let scheme = value
-                .split_whitespace()
-                .next()
-                .filter(|w| value.trim_start().len() > w.len() && !w.contains("{{"))
-                .map(|w| format!("{w} "))
-                .unwrap_or_default();
-            parts.push(format!("-H \"{}: {scheme}{cmd}\"", k));
-        }
-        for (k, t) in p.apply_headers.iter().skip(1) {
-            match t.render(scope) {
-                Ok(v) => parts.push(format!(
-                    "-H {}",
-                    q(&format!("{k}: {}", redactor.header_value(k, &v)))
-                )),
-                Err(_) => parts.push(format!(
-                    "-H {}",
-                    q(&format!("{k}: <from profile {}>", p.name))
-                )),
+        profile_parts(p, cmd, scope, redactor, &mut parts);
+    }
+    body_parts(&req.body, scope, redactor, token_cmd.as_deref(), &mut parts)?;
+    Ok(parts.join(" \\\n  "))
+}
+
+/// The request's URL with its `query:` appended.
+fn request_url(req: &RequestPlan, scope: &Scope) -> Result<url::Url, String> {
+    let mut url = url::Url::parse(req.url.render(scope).map_err(|e| e.message)?.trim())
+        .map_err(|e| e.to_string())?;
+    if !req.query.is_empty() {
+        let mut pairs = Vec::new();
+        for (k, v) in &req.query {
+            let v = v.render(scope).map_err(|e| e.message)?;
+            for item in crate::exchange::flatten(&v) {
+                pairs.push((k.clone(), item));
             }
         }
-        if p.apply_cookies {
-            parts.push(format!(
-                "# profile {} uses a cookie session: log in with its steps first",
-                p.name
-            ));
+        let mut q = url.query_pairs_mut();
+        for (k, v) in pairs {
+            q.append_pair(&k, &v);
         }
     }
-    match &req.body {
-        crate::plan::BodyPlan::None => {}
-        crate::plan::BodyPlan::Json(v) => {
+    Ok(url)
+}
+
+/// The profile's headers: the first carries `cmd`, the credential command.
+fn profile_parts(
+    p: &ProfilePlan,
+    cmd: &str,
+    scope: &Scope,
+    redactor: &Redactor,
+    parts: &mut Vec<String>,
+) {
+    let q = |s: &str| quote_live(s, Some(cmd));
+    if let Some((k, _)) = p.apply_headers.first() {
+        let value = p.apply_headers[0].1.source();
+        let scheme = value
+            .split_whitespace()
+            .next()
+            .filter(|w| value.trim_start().len() > w.len() && !w.contains("{{"))
+            .map(|w| format!("{w} "))
+            .unwrap_or_default();
+        parts.push(format!("-H \"{}: {scheme}{cmd}\"", k));
+    }
+    for (k, t) in p.apply_headers.iter().skip(1) {
+        match t.render(scope) {
+            Ok(v) => parts.push(format!(
+                "-H {}",
+                q(&format!("{k}: {}", redactor.header_value(k, &v)))
+            )),
+            Err(_) => parts.push(format!(
+                "-H {}",
+                q(&format!("{k}: <from profile {}>", p.name))
+            )),
+        }
+    }
+    if p.apply_cookies {
+        parts.push(format!(
+            "# profile {} uses a cookie session: log in with its steps first",
+            p.name
+        ));
+    }
+}
+
+fn body_parts(
+    body: &BodyPlan,
+    scope: &Scope,
+    redactor: &Redactor,
+    token_cmd: Option<&str>,
+    parts: &mut Vec<String>,
+) -> Result<(), String> {
+    let q = |s: &str| quote_live(s, token_cmd);
+    match body {
+        BodyPlan::None => {}
+        BodyPlan::Json(v) => {
             let v = v.render(scope).map_err(|e| e.message)?;
             parts.push(format!("-H {}", q("Content-Type: application/json")));
             parts.push(format!(
@@ -204,7 +243,7 @@ fn render_curl(
                 q(&redactor.redact(&v.to_string()))
             ));
         }
-        crate::plan::BodyPlan::Form(fields) => {
+        BodyPlan::Form(fields) => {
             for (k, v) in fields {
                 let v = v.render(scope).map_err(|e| e.message)?;
                 for text in crate::exchange::flatten(&v) {
@@ -215,12 +254,12 @@ fn render_curl(
                 }
             }
         }
-        crate::plan::BodyPlan::Raw(t) => {
+        BodyPlan::Raw(t) => {
             let v = t.render(scope).map_err(|e| e.message)?;
             parts.push(format!("--data-raw {}", q(&redactor.redact(&v))));
         }
     }
-    Ok(parts.join(" \\\n  "))
+    Ok(())
 }
 
 /// Single-quotes `s` for a POSIX shell.

@@ -79,50 +79,15 @@ fn plural(n: usize) -> &'static str {
 pub fn run(args: &RunArgs, out: &Output) -> i32 {
     let redactor = Arc::new(Redactor::new(args.show_secrets));
     let cache = (!args.no_cache).then(cache_dir).flatten();
-    // Used TOTP codes are remembered across runs even with --no-cache, which
-    // is about credentials: the server refuses a code sent twice.
-    let ledger_dir = if args.fresh_totp_ledger {
-        None
-    } else {
-        cache_dir()
-    };
-    let totp = Arc::new(RunTotp::new(Ledger::new(ledger_dir), redactor.clone()));
-    let provider: Arc<dyn TotpProvider> = if args.dry_run {
-        Arc::new(NoTotp)
-    } else {
-        totp.clone()
-    };
-    let engine = Engine::new(provider);
+    let (totp, engine) = totp_engine(args, &redactor);
     let session = match Session::new(&args.scope, args.profile.clone(), engine) {
         Ok(s) => s,
         Err(d) => return print_diagnostics(out, &d),
     };
-    let mut reports = Vec::new();
-    for r in &args.report {
-        match r.parse::<ReportSpec>() {
-            Ok(spec) => reports.push(spec),
-            Err(e) => {
-                return print_diagnostics(
-                    out,
-                    &[Diagnostic::new(e)
-                        .with_hint("write --report junit:PATH, json:PATH or tap:PATH")],
-                );
-            }
-        }
-    }
-    let shard = match args.shard.as_deref().map(parse_shard).transpose() {
-        Ok(s) => s,
-        Err(e) => {
-            return print_diagnostics(
-                out,
-                &[Diagnostic::new(e)
-                    .with_hint("write --shard K/N with 1 <= K <= N, e.g. --shard 2/4")],
-            );
-        }
+    let (reports, shard) = match check_flags(args) {
+        Ok(f) => f,
+        Err(d) => return print_diagnostics(out, &d),
     };
-    if args.jobs == Some(0) {
-        return print_diagnostics(out, &[Diagnostic::new("--jobs must be at least 1")]);
-    }
     let plan = match compile(&session, engine, &args.paths, false) {
         Ok(p) => p,
         Err(d) => return print_diagnostics(out, &d),
@@ -133,34 +98,15 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         Ok(i) => i,
         Err(d) => return print_diagnostics(out, &d),
     };
-    let mut writers: Vec<Box<dyn Reporter>> = Vec::new();
     let jobs = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2)
     });
-    let requests: usize = files.iter().map(|f| f.requests.len()).sum();
-    writers.push(Box::new(ConsoleReporter::new(
-        Box::new(std::io::BufWriter::new(std::io::stdout())),
-        ConsoleOptions {
-            color: out.color,
-            verbose: args.verbose,
-            progress: out.stderr_terminal && requests > 50 && !args.verbose,
-            parallel: jobs > 1 && files.len() > 1,
-            frozen_time: out.frozen_time,
-        },
-    )));
-    for spec in &reports {
-        match crate::report::open(spec) {
-            Ok(w) => writers.push(w),
-            Err(e) => {
-                return print_diagnostics(
-                    out,
-                    &[Diagnostic::new(format!("cannot open report file: {e}"))],
-                );
-            }
-        }
-    }
+    let writers = match writers(args, out, &reports, &files, jobs) {
+        Ok(w) => w,
+        Err(d) => return print_diagnostics(out, &[d]),
+    };
     if args.insecure {
         out.warn("--insecure: TLS certificates are NOT verified; anyone on the network path can read and change this traffic");
     }
@@ -170,29 +116,7 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     };
     let (tx, rx) = std::sync::mpsc::channel::<Event>();
     totp.set_events(tx.clone());
-    let reporter = std::thread::spawn(move || {
-        let mut fan = Fanout(writers);
-        let mut failed = None;
-        // Output is buffered and flushed whenever no event is waiting: one
-        // write per burst instead of one per line, and nothing held back
-        // while the run waits on the network.
-        while let Ok(first) = rx.recv() {
-            let mut next = Some(first);
-            while let Some(event) = next {
-                if let Err(e) = fan.event(&event) {
-                    failed.get_or_insert(e);
-                }
-                next = rx.try_recv().ok();
-            }
-            if let Err(e) = fan.flush() {
-                failed.get_or_insert(e);
-            }
-        }
-        if let Err(e) = fan.finish() {
-            failed.get_or_insert(e);
-        }
-        failed
-    });
+    let reporter = spawn_reporter(writers, rx);
     let env_name = session.env_name.clone();
     let rt = Arc::new(session.into_runtime(
         &plan.profiles,
@@ -233,6 +157,118 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         }
         Err(_) => code.max(exit::FAILED),
     }
+}
+
+/// The TOTP provider of a run and the template engine that uses it; a dry
+/// run never computes a code.
+fn totp_engine(args: &RunArgs, redactor: &Arc<Redactor>) -> (Arc<RunTotp>, Engine) {
+    // Used TOTP codes are remembered across runs even with --no-cache, which
+    // is about credentials: the server refuses a code sent twice.
+    let ledger_dir = if args.fresh_totp_ledger {
+        None
+    } else {
+        cache_dir()
+    };
+    let totp = Arc::new(RunTotp::new(Ledger::new(ledger_dir), redactor.clone()));
+    let provider: Arc<dyn TotpProvider> = if args.dry_run {
+        Arc::new(NoTotp)
+    } else {
+        totp.clone()
+    };
+    (totp, Engine::new(provider))
+}
+
+/// `--shard K/N`: part K of N.
+type Shard = (usize, usize);
+
+/// `--report`, `--shard` and `--jobs`, checked before anything is compiled.
+fn check_flags(args: &RunArgs) -> Result<(Vec<ReportSpec>, Option<Shard>), Vec<Diagnostic>> {
+    let mut reports = Vec::new();
+    for r in &args.report {
+        match r.parse::<ReportSpec>() {
+            Ok(spec) => reports.push(spec),
+            Err(e) => {
+                return Err(vec![
+                    Diagnostic::new(e)
+                        .with_hint("write --report junit:PATH, json:PATH or tap:PATH"),
+                ]);
+            }
+        }
+    }
+    let shard = args
+        .shard
+        .as_deref()
+        .map(parse_shard)
+        .transpose()
+        .map_err(|e| {
+            vec![
+                Diagnostic::new(e)
+                    .with_hint("write --shard K/N with 1 <= K <= N, e.g. --shard 2/4"),
+            ]
+        })?;
+    if args.jobs == Some(0) {
+        return Err(vec![Diagnostic::new("--jobs must be at least 1")]);
+    }
+    Ok((reports, shard))
+}
+
+/// The console writer, then one writer per `--report`.
+fn writers(
+    args: &RunArgs,
+    out: &Output,
+    reports: &[ReportSpec],
+    files: &[FilePlan],
+    jobs: usize,
+) -> Result<Vec<Box<dyn Reporter>>, Diagnostic> {
+    let mut writers: Vec<Box<dyn Reporter>> = Vec::new();
+    let requests: usize = files.iter().map(|f| f.requests.len()).sum();
+    writers.push(Box::new(ConsoleReporter::new(
+        Box::new(std::io::BufWriter::new(std::io::stdout())),
+        ConsoleOptions {
+            color: out.color,
+            verbose: args.verbose,
+            progress: out.stderr_terminal && requests > 50 && !args.verbose,
+            parallel: jobs > 1 && files.len() > 1,
+            frozen_time: out.frozen_time,
+        },
+    )));
+    for spec in reports {
+        let w = crate::report::open(spec)
+            .map_err(|e| Diagnostic::new(format!("cannot open report file: {e}")))?;
+        writers.push(w);
+    }
+    Ok(writers)
+}
+
+/// The thread that feeds events to the writers; it ends when every sender
+/// is dropped and returns the first write error.
+fn spawn_reporter(
+    writers: Vec<Box<dyn Reporter>>,
+    rx: std::sync::mpsc::Receiver<Event>,
+) -> std::thread::JoinHandle<Option<std::io::Error>> {
+    std::thread::spawn(move || {
+        let mut fan = Fanout(writers);
+        let mut failed = None;
+        // Output is buffered and flushed whenever no event is waiting: one
+        // write per burst instead of one per line, and nothing held back
+        // while the run waits on the network.
+        while let Ok(first) = rx.recv() {
+            let mut next = Some(first);
+            while let Some(event) = next {
+                if let Err(e) = fan.event(&event) {
+                    failed.get_or_insert(e);
+                }
+                next = rx.try_recv().ok();
+            }
+            if let Err(e) = fan.flush() {
+                failed.get_or_insert(e);
+            }
+        }
+        if let Err(e) = fan.finish() {
+            failed.get_or_insert(e);
+        }
+        failed
+    })
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {

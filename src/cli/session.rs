@@ -1,7 +1,9 @@
 //! The resolved configuration of one command: the project, the chosen
 //! environment rendered once, `--var` values, and the base template scope.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use indexmap::IndexMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +14,7 @@ use crate::cli::args::ScopeArgs;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::duration::{self, BareUnit};
 use crate::plan::Inputs;
+use crate::source::model::Node;
 use crate::source::project::Project;
 use crate::template::{Engine, Layer, Scope, Tpl, from_json, layer};
 
@@ -53,56 +56,13 @@ impl Session {
         let mut base_names: std::collections::BTreeSet<String> = ["env".to_string()].into();
         if let Some(name) = &args.env {
             match environments.get(name) {
-                None => {
-                    let names: Vec<&str> = environments.keys().map(String::as_str).collect();
-                    let hint = match did_you_mean(name, names.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None if names.is_empty() => {
-                            "sesame.yaml defines no environments".to_string()
-                        }
-                        None => format!("environments: {}", names.join(", ")),
-                    };
-                    let d = match &project.config_file {
-                        Some(f) => {
-                            Diagnostic::in_file(format!("unknown environment `{name}`"), &f.path)
-                        }
-                        None => Diagnostic::new(format!(
-                            "unknown environment `{name}`: there is no sesame.yaml"
-                        )),
-                    };
-                    errors.push(d.with_hint(hint));
-                }
+                None => errors.push(unknown_environment(name, &project)),
                 Some(vars) => {
-                    let mut rendered: std::collections::HashMap<String, minijinja::Value> =
-                        Default::default();
-                    for (k, node) in vars {
-                        let scope = base.with(Arc::new(rendered.clone()));
-                        let file = project.config_file.as_ref();
-                        let result = engine
-                            .compile_value(&node.value)
-                            .and_then(|tv| tv.render(&scope));
-                        match result {
-                            Ok(v) => {
-                                env_fingerprint.push_str(&format!("{k}={v}\n"));
-                                rendered.insert(k.clone(), from_json(&v));
-                                base_names.insert(k.clone());
-                            }
-                            Err(e) => {
-                                let mut d = match file {
-                                    Some(f) => f.error_at(
-                                        format!("environment {name}, `{k}`: {}", e.message),
-                                        &node.referenced,
-                                    ),
-                                    None => Diagnostic::new(e.message.clone()),
-                                };
-                                if let Some(h) = e.hint {
-                                    d = d.with_hint(h);
-                                }
-                                errors.push(d);
-                            }
-                        }
-                    }
-                    base = base.with(Arc::new(rendered));
+                    let env = render_environment(engine, &project, name, vars, &base);
+                    errors.extend(env.errors);
+                    env_fingerprint = env.fingerprint;
+                    base_names.extend(env.vars.keys().cloned());
+                    base = base.with(Arc::new(env.vars));
                 }
             }
         }
@@ -121,29 +81,8 @@ impl Session {
                 .map(|(k, v)| (k.clone(), from_json(v)))
                 .collect(),
         );
-        let mut default_headers = Vec::new();
-        if let Some(f) = &project.config_file {
-            for (k, node) in &project.config.defaults.headers {
-                let text = match &node.value {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                match engine.compile(&text) {
-                    Ok(t) => default_headers.push((k.clone(), t)),
-                    Err(e) => errors.push(f.error_at(e.message, &node.referenced)),
-                }
-            }
-        }
-        let default_timeout = match (&project.config.defaults.timeout, &project.config_file) {
-            (Some(node), Some(f)) => match duration::from_json(&node.value, BareUnit::Seconds) {
-                Ok(d) => d,
-                Err(e) => {
-                    errors.push(f.error_at(e, &node.referenced));
-                    Duration::from_secs(30)
-                }
-            },
-            _ => Duration::from_secs(30),
-        };
+        let default_headers = default_headers(engine, &project, &mut errors);
+        let default_timeout = default_timeout(&project, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -165,6 +104,107 @@ impl Session {
             env_map,
             project,
         })
+    }
+}
+
+/// The environment's variables, each rendered with the ones before it.
+struct RenderedEnv {
+    vars: HashMap<String, minijinja::Value>,
+    /// `name=value` lines: part of credential cache keys.
+    fingerprint: String,
+    errors: Vec<Diagnostic>,
+}
+
+fn render_environment(
+    engine: Engine,
+    project: &Project,
+    name: &str,
+    vars: &IndexMap<String, Node>,
+    base: &Scope,
+) -> RenderedEnv {
+    let mut env = RenderedEnv {
+        vars: HashMap::new(),
+        fingerprint: String::new(),
+        errors: Vec::new(),
+    };
+    for (k, node) in vars {
+        let scope = base.with(Arc::new(env.vars.clone()));
+        let result = engine
+            .compile_value(&node.value)
+            .and_then(|tv| tv.render(&scope));
+        match result {
+            Ok(v) => {
+                env.fingerprint.push_str(&format!("{k}={v}\n"));
+                env.vars.insert(k.clone(), from_json(&v));
+            }
+            Err(e) => {
+                let mut d = match project.config_file.as_ref() {
+                    Some(f) => f.error_at(
+                        format!("environment {name}, `{k}`: {}", e.message),
+                        &node.referenced,
+                    ),
+                    None => Diagnostic::new(e.message.clone()),
+                };
+                if let Some(h) = e.hint {
+                    d = d.with_hint(h);
+                }
+                env.errors.push(d);
+            }
+        }
+    }
+    env
+}
+
+fn unknown_environment(name: &str, project: &Project) -> Diagnostic {
+    let environments = &project.config.environments;
+    let names: Vec<&str> = environments.keys().map(String::as_str).collect();
+    let hint = match did_you_mean(name, names.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if names.is_empty() => "sesame.yaml defines no environments".to_string(),
+        None => format!("environments: {}", names.join(", ")),
+    };
+    let d = match &project.config_file {
+        Some(f) => Diagnostic::in_file(format!("unknown environment `{name}`"), &f.path),
+        None => Diagnostic::new(format!(
+            "unknown environment `{name}`: there is no sesame.yaml"
+        )),
+    };
+    d.with_hint(hint)
+}
+
+/// `defaults.headers` of sesame.yaml, each value a template.
+fn default_headers(
+    engine: Engine,
+    project: &Project,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(String, Tpl)> {
+    let mut default_headers = Vec::new();
+    if let Some(f) = &project.config_file {
+        for (k, node) in &project.config.defaults.headers {
+            let text = match &node.value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            match engine.compile(&text) {
+                Ok(t) => default_headers.push((k.clone(), t)),
+                Err(e) => errors.push(f.error_at(e.message, &node.referenced)),
+            }
+        }
+    }
+    default_headers
+}
+
+/// `defaults.timeout` of sesame.yaml, else 30 seconds.
+fn default_timeout(project: &Project, errors: &mut Vec<Diagnostic>) -> Duration {
+    match (&project.config.defaults.timeout, &project.config_file) {
+        (Some(node), Some(f)) => match duration::from_json(&node.value, BareUnit::Seconds) {
+            Ok(d) => d,
+            Err(e) => {
+                errors.push(f.error_at(e, &node.referenced));
+                Duration::from_secs(30)
+            }
+        },
+        _ => Duration::from_secs(30),
     }
 }
 

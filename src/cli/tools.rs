@@ -27,19 +27,8 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
         Err(d) => return print_diagnostics(out, &d),
     };
     let mut compiler = Compiler::new(engine, session.inputs.clone());
-    if crate::plan::compile::profile_path(&session.inputs.profiles_dir, &args.profile).is_none() {
-        let names = crate::plan::compile::list_profiles(&session.inputs.profiles_dir);
-        let hint = match crate::diagnostic::did_you_mean(
-            &args.profile,
-            names.iter().map(String::as_str),
-        ) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("profiles: {}", names.join(", ")),
-        };
-        return print_diagnostics(
-            out,
-            &[Diagnostic::new(format!("unknown profile `{}`", args.profile)).with_hint(hint)],
-        );
+    if let Some(d) = unknown_profile(&session, &args.profile) {
+        return print_diagnostics(out, &[d]);
     }
     compiler.add_profile(&args.profile);
     let plan = match compiler.finish() {
@@ -53,22 +42,7 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
     // Only the credential goes to stdout; notes go to stderr.
     let (tx, rx) = std::sync::mpsc::channel::<Event>();
     totp.set_events(tx.clone());
-    let printer = std::thread::spawn(move || {
-        for e in rx {
-            if let Event::Message { level, text } = e
-                && level != Level::Info
-            {
-                eprintln!(
-                    "{}: {text}",
-                    if level == Level::Error {
-                        "error"
-                    } else {
-                        "warning"
-                    }
-                );
-            }
-        }
-    });
+    let printer = spawn_printer(rx);
     let rt = Arc::new(session.into_runtime(
         &plan.profiles,
         client,
@@ -103,6 +77,41 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
             exit::LOGIN_FAILED
         }
     }
+}
+
+/// An error naming `name` when the profiles folder has no such profile.
+fn unknown_profile(session: &Session, name: &str) -> Option<Diagnostic> {
+    let dir = &session.inputs.profiles_dir;
+    if crate::plan::compile::profile_path(dir, name).is_some() {
+        return None;
+    }
+    let names = crate::plan::compile::list_profiles(dir);
+    let hint = match crate::diagnostic::did_you_mean(name, names.iter().map(String::as_str)) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("profiles: {}", names.join(", ")),
+    };
+    Some(Diagnostic::new(format!("unknown profile `{name}`")).with_hint(hint))
+}
+
+/// Prints warnings and errors on stderr while `token` runs, so that stdout
+/// holds only the credential.
+fn spawn_printer(rx: std::sync::mpsc::Receiver<Event>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        for e in rx {
+            if let Event::Message { level, text } = e
+                && level != Level::Info
+            {
+                eprintln!(
+                    "{}: {text}",
+                    if level == Level::Error {
+                        "error"
+                    } else {
+                        "warning"
+                    }
+                );
+            }
+        }
+    })
 }
 
 pub fn totp(args: &TotpArgs, out: &Output) -> i32 {

@@ -18,7 +18,25 @@ fn template_failure(req: &RequestPlan, what: &str, e: TemplateError) -> Failure 
 }
 
 /// Renders `req` into a request ready to send.
+///
+/// Errors: a template that does not render, a URL that is not an http(s)
+/// URL.
 pub fn render(ex: &Exchange, req: &RequestPlan, scope: &Scope) -> Result<Outgoing, Failure> {
+    let url = url(req, scope)?;
+    let mut headers = headers(ex, req, scope)?;
+    let body = body(req, scope, &mut headers)?;
+    Ok(Outgoing {
+        method: req.method.clone(),
+        url,
+        headers,
+        body,
+        timeout: req.timeout.unwrap_or(ex.default_timeout),
+        follow_redirects: req.follow_redirects,
+    })
+}
+
+/// The URL with the request's `query:` appended.
+fn url(req: &RequestPlan, scope: &Scope) -> Result<url::Url, Failure> {
     let mut url = match &req.static_url {
         Some(u) => u.clone(),
         None => {
@@ -57,6 +75,15 @@ pub fn render(ex: &Exchange, req: &RequestPlan, scope: &Scope) -> Result<Outgoin
             }
         }
     }
+    Ok(url)
+}
+
+/// Default headers, then the request's own (replacing by name), then `basic:`.
+fn headers(
+    ex: &Exchange,
+    req: &RequestPlan,
+    scope: &Scope,
+) -> Result<Vec<(String, String)>, Failure> {
     let mut headers: Vec<(String, String)> =
         Vec::with_capacity(ex.default_headers.len() + req.headers.len() + 2);
     for (k, t) in ex.default_headers.iter().chain(&req.headers) {
@@ -79,8 +106,22 @@ pub fn render(ex: &Exchange, req: &RequestPlan, scope: &Scope) -> Result<Outgoin
         headers.retain(|(h, _)| !h.eq_ignore_ascii_case("authorization"));
         headers.push(("Authorization".into(), basic_header(&user, &pass)));
     }
-    let has = |headers: &Vec<(String, String)>, name: &str| {
-        headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(name))
+    Ok(headers)
+}
+
+/// The body, adding its `Content-Type` unless the request set one.
+fn body(
+    req: &RequestPlan,
+    scope: &Scope,
+    headers: &mut Vec<(String, String)>,
+) -> Result<Option<Vec<u8>>, Failure> {
+    let mut content_type = |t: &str| {
+        if !headers
+            .iter()
+            .any(|(h, _)| h.eq_ignore_ascii_case("content-type"))
+        {
+            headers.push(("Content-Type".into(), t.into()));
+        }
     };
     let body = match &req.body {
         BodyPlan::None => None,
@@ -88,9 +129,7 @@ pub fn render(ex: &Exchange, req: &RequestPlan, scope: &Scope) -> Result<Outgoin
             let v = v
                 .render(scope)
                 .map_err(|e| template_failure(req, "json", e))?;
-            if !has(&headers, "content-type") {
-                headers.push(("Content-Type".into(), "application/json".into()));
-            }
+            content_type("application/json");
             Some(serde_json::to_vec(&v).unwrap_or_default())
         }
         BodyPlan::Form(fields) => {
@@ -103,12 +142,7 @@ pub fn render(ex: &Exchange, req: &RequestPlan, scope: &Scope) -> Result<Outgoin
                     ser.append_pair(k, &item);
                 }
             }
-            if !has(&headers, "content-type") {
-                headers.push((
-                    "Content-Type".into(),
-                    "application/x-www-form-urlencoded".into(),
-                ));
-            }
+            content_type("application/x-www-form-urlencoded");
             Some(ser.finish().into_bytes())
         }
         BodyPlan::Raw(t) => Some(
@@ -117,16 +151,10 @@ pub fn render(ex: &Exchange, req: &RequestPlan, scope: &Scope) -> Result<Outgoin
                 .into_bytes(),
         ),
     };
-    Ok(Outgoing {
-        method: req.method.clone(),
-        url,
-        headers,
-        body,
-        timeout: req.timeout.unwrap_or(ex.default_timeout),
-        follow_redirects: req.follow_redirects,
-    })
+    Ok(body)
 }
 
+/// `Basic base64(user:pass)`, RFC 7617.
 pub fn basic_header(user: &str, pass: &str) -> String {
     use base64::Engine as _;
     format!(

@@ -1,0 +1,143 @@
+//! Turns the typed model into a [`Plan`], collecting every problem of every
+//! file as a located [`Diagnostic`].
+
+mod capture;
+mod expect;
+mod file;
+mod profile;
+mod request;
+mod values;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::plan::{FilePlan, Plan, ProfilePlan};
+use crate::source::load::{SourceFile, parse};
+use crate::source::model::{RequestCount, RequestFile};
+use crate::template::Engine;
+
+pub use profile::{list_profiles, profile_path};
+
+/// Where inputs to a run come from; static while compiling.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    /// Names defined before any file: `env`, the environment's keys, `--var` keys.
+    pub base_names: BTreeSet<String>,
+    /// Variable → environments of sesame.yaml that define it (for hints).
+    pub env_vars: BTreeMap<String, Vec<String>>,
+    pub profiles_dir: PathBuf,
+    /// `--profile NAME`: replaces the files' default profile.
+    pub profile_override: Option<String>,
+}
+
+pub struct Compiler {
+    engine: Engine,
+    inputs: Inputs,
+    errors: Vec<Diagnostic>,
+    profiles: BTreeMap<String, Option<Arc<ProfilePlan>>>,
+    files: Vec<FilePlan>,
+}
+
+/// Where in which file a node sits.
+struct At<'a> {
+    file: &'a SourceFile,
+    display: &'a str,
+}
+
+impl At<'_> {
+    fn loc(&self, l: &serde_saphyr::Location) -> String {
+        if l.line() == 0 {
+            return self.display.to_string();
+        }
+        format!("{}:{}:{}", self.display, l.line(), l.column())
+    }
+
+    fn err(&self, title: impl Into<String>, l: &serde_saphyr::Location) -> Diagnostic {
+        if l.line() == 0 {
+            return Diagnostic::in_file(title, &self.file.path);
+        }
+        self.file.error_at(title, l)
+    }
+}
+
+impl Compiler {
+    pub fn new(engine: Engine, inputs: Inputs) -> Compiler {
+        Compiler {
+            engine,
+            inputs,
+            errors: Vec::new(),
+            profiles: BTreeMap::new(),
+            files: Vec::new(),
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Compiles one request file and the profiles it names.
+    pub fn add_file(&mut self, path: &Path) {
+        let file = match SourceFile::read(path) {
+            Ok(f) => f,
+            Err(d) => return self.errors.push(d),
+        };
+        // When `requests:` comes last, the file's head is read without it;
+        // the requests are then streamed one at a time (see file_plan).
+        let (model, capacity) = match crate::source::load::trailing_list(&file.text, "requests") {
+            Some((at, items)) => {
+                let head = SourceFile {
+                    path: file.path.clone(),
+                    text: format!("{}requests: []\n", &file.text[..at]).into(),
+                };
+                (
+                    parse::<RequestFile<RequestCount>>(&head, "a request file"),
+                    items,
+                )
+            }
+            None => {
+                let parsed = parse::<RequestFile<RequestCount>>(&file, "a request file");
+                let n = parsed.as_ref().map(|m| m.requests.0).unwrap_or(0);
+                (parsed, n)
+            }
+        };
+        let model = match model {
+            Ok(m) => m,
+            Err(d) => return self.errors.push(d),
+        };
+        if let Some(plan) = self.file_plan(file, model, capacity) {
+            self.files.push(plan);
+        }
+    }
+
+    /// Compiles every profile in the profiles folder (for `validate`).
+    pub fn add_all_profiles(&mut self) {
+        for name in list_profiles(&self.inputs.profiles_dir) {
+            self.profile(&name, None);
+        }
+    }
+
+    /// Compiles one profile by name (for `token`).
+    pub fn add_profile(&mut self, name: &str) -> Option<Arc<ProfilePlan>> {
+        self.profile(name, None)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    pub fn finish(self) -> Result<Plan, Vec<Diagnostic>> {
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+        Ok(Plan {
+            files: self.files,
+            profiles: self
+                .profiles
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, v?)))
+                .collect(),
+        })
+    }
+}

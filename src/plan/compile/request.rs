@@ -1,0 +1,159 @@
+//! One request, login step or logout step: method, URL, headers, body and
+//! the options that shape how it is sent.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::{At, Compiler};
+use crate::duration::BareUnit;
+use crate::plan::scope_check::Known;
+use crate::plan::{BodyPlan, RequestPlan, RetryPlan, WhenPlan};
+use crate::source::model::{Loc, Node, RequestSpec, RetrySpec};
+use crate::template::Tpl;
+
+impl Compiler {
+    /// Compiles the `index`-th request of a list; its captures join `known`.
+    pub(super) fn request(
+        &mut self,
+        at: &At,
+        spec: &Loc<Box<RequestSpec>>,
+        index: usize,
+        known: &mut Known,
+    ) -> Option<RequestPlan> {
+        let before = self.errors.len();
+        let r = &spec.value;
+        let location = at.loc(&spec.referenced);
+        let method = self.method(at, r.method.as_deref());
+        let url = self.tpl(at, &r.url, known);
+        let query = self.named_values(at, &r.query, known);
+        let headers = self.header_tpls(at, &r.headers, known);
+        let basic = r.basic.as_ref().and_then(|b| self.basic(at, b, known));
+        let body = self.body(at, spec, known);
+        let timeout = r
+            .timeout
+            .as_ref()
+            .and_then(|n| self.duration(at, n, BareUnit::Seconds));
+        let retry = r.retry.as_ref().map(|rs| self.retry(at, rs));
+        let when = r.when.as_ref().and_then(|n| self.when(at, n, known));
+        let confirm = r.confirm.as_ref().and_then(|c| self.tpl(at, c, known));
+        // Expectations run before captures, so they see only earlier names.
+        let expect = r
+            .expect
+            .as_ref()
+            .map(|e| self.expect(at, e, known))
+            .unwrap_or_default();
+        let captures = r
+            .capture
+            .iter()
+            .filter_map(|(name, node)| self.capture(at, name, node))
+            .collect::<Vec<_>>();
+        for c in &captures {
+            known.names.insert(c.name.clone());
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        Some(RequestPlan {
+            name: r
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("request {}", index + 1)),
+            location,
+            method,
+            static_url: url.as_ref().and_then(static_url),
+            url: url?,
+            query,
+            headers,
+            basic,
+            body,
+            profile: None,
+            expect: Box::new(expect),
+            captures,
+            timeout,
+            retry,
+            follow_redirects: r.follow_redirects.unwrap_or(true),
+            when,
+            confirm,
+        })
+    }
+
+    /// The method as written (any case); `GET` when absent or invalid.
+    fn method(&mut self, at: &At, method: Option<&Loc<String>>) -> reqwest::Method {
+        let Some(m) = method else {
+            return reqwest::Method::GET;
+        };
+        reqwest::Method::from_bytes(m.value.to_uppercase().as_bytes()).unwrap_or_else(|_| {
+            self.errors.push(
+                at.err(format!("invalid method `{}`", m.value), &m.referenced)
+                    .with_hint("use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS"),
+            );
+            reqwest::Method::GET
+        })
+    }
+
+    /// The one body of `json:`, `form:` or `body:`.
+    fn body(&mut self, at: &At, spec: &Loc<Box<RequestSpec>>, known: &Known) -> BodyPlan {
+        let r = &spec.value;
+        let bodies = [r.json.is_some(), r.form.is_some(), r.body.is_some()];
+        if bodies.iter().filter(|b| **b).count() > 1 {
+            self.errors.push(
+                at.err("a request has at most one body", &spec.referenced)
+                    .with_hint("keep one of `json:`, `form:`, `body:`"),
+            );
+        }
+        if let Some(j) = &r.json {
+            self.value(at, j, known)
+                .map(BodyPlan::Json)
+                .unwrap_or(BodyPlan::None)
+        } else if let Some(f) = &r.form {
+            BodyPlan::Form(self.named_values(at, f, known))
+        } else if let Some(b) = &r.body {
+            self.tpl(at, b, known)
+                .map(BodyPlan::Raw)
+                .unwrap_or(BodyPlan::None)
+        } else {
+            BodyPlan::None
+        }
+    }
+
+    fn retry(&mut self, at: &At, rs: &RetrySpec) -> RetryPlan {
+        RetryPlan {
+            count: rs.count,
+            delay: rs
+                .delay
+                .as_ref()
+                .and_then(|n| self.duration(at, n, BareUnit::Seconds))
+                .unwrap_or(Duration::from_secs(1)),
+        }
+    }
+
+    /// `when:`: a boolean, or a template rendered before the request runs.
+    fn when(&mut self, at: &At, n: &Node, known: &Known) -> Option<WhenPlan> {
+        match &n.value {
+            Value::Bool(b) => Some(WhenPlan::Fixed(*b)),
+            Value::String(s) => {
+                let loc = Loc {
+                    value: s.clone(),
+                    referenced: n.referenced,
+                    defined: n.defined,
+                };
+                self.tpl(at, &loc, known).map(WhenPlan::Template)
+            }
+            _ => {
+                self.errors.push(
+                    at.err("`when` must be a boolean or a template", &n.referenced)
+                        .with_hint("e.g. when: \"{{ env.CI is defined }}\""),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The URL parsed once at load, when it holds no template.
+fn static_url(t: &Tpl) -> Option<url::Url> {
+    t.is_literal()
+        .then(|| url::Url::parse(t.source().trim()).ok())
+        .flatten()
+}
