@@ -34,6 +34,83 @@ impl Span {
     }
 }
 
+/// Where something was written in a user's file, for messages that point
+/// back at it after loading (a failed expectation, a template that failed
+/// at run time). Shown as `file:line:col`; the console also renders the
+/// line with a caret under the key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// `file:line:col` (or just `file`) as the user sees it.
+    shown: std::sync::Arc<str>,
+    /// The file on disk and the span in it, when known.
+    at: Option<(std::sync::Arc<Path>, Span)>,
+}
+
+impl Location {
+    /// `span` in the file at `path`, shown as `shown_path:line:col`.
+    pub fn new(path: std::sync::Arc<Path>, shown_path: &str, span: Span) -> Location {
+        if span.line == 0 {
+            return Location::from(shown_path);
+        }
+        Location {
+            shown: format!("{shown_path}:{}:{}", span.line, span.column).into(),
+            at: Some((path, span)),
+        }
+    }
+
+    /// The file on disk and the span, when the location has them.
+    pub fn span(&self) -> Option<(&Path, &Span)> {
+        self.at.as_ref().map(|(p, s)| (p.as_ref(), s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.shown
+    }
+
+    /// A diagnostic titled `title` at this location, quoting the line from
+    /// the file when it can still be read.
+    pub fn diagnostic(&self, title: impl Into<String>) -> Diagnostic {
+        let Some((path, span)) = self.span() else {
+            return Diagnostic {
+                shown_location: Some(self.shown.to_string()),
+                ..Diagnostic::new(title)
+            };
+        };
+        let line = std::fs::File::open(path).ok().and_then(|f| {
+            use std::io::BufRead as _;
+            std::io::BufReader::new(f)
+                .lines()
+                .nth(span.line.saturating_sub(1) as usize)
+                .and_then(Result::ok)
+        });
+        Diagnostic {
+            title: title.into(),
+            file: Some(path.to_path_buf()),
+            span: Some(span.clone()),
+            source_line: line,
+            hint: None,
+            notes: Vec::new(),
+            shown_location: Some(self.shown.to_string()),
+        }
+    }
+}
+
+impl From<&str> for Location {
+    /// A location known only as text (a file without a position).
+    fn from(shown: &str) -> Location {
+        Location {
+            shown: shown.into(),
+            at: None,
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+
 /// A problem in a user's file, with where it is and what to do about it.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
@@ -43,6 +120,10 @@ pub struct Diagnostic {
     /// The text of the line the span points at.
     pub source_line: Option<String>,
     pub hint: Option<String>,
+    /// Lines shown before the hint, e.g. `expected: 200` and `actual: 500`.
+    pub notes: Vec<String>,
+    /// How the location is shown, when it is not the file's path from here.
+    pub shown_location: Option<String>,
 }
 
 impl Diagnostic {
@@ -53,6 +134,8 @@ impl Diagnostic {
             span: None,
             source_line: None,
             hint: None,
+            notes: Vec::new(),
+            shown_location: None,
         }
     }
 
@@ -68,6 +151,8 @@ impl Diagnostic {
             span: (span.line > 0).then_some(span),
             source_line,
             hint: None,
+            notes: Vec::new(),
+            shown_location: None,
         }
     }
 
@@ -84,8 +169,17 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a line shown before the hint.
+    pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+
     /// `file:line:col`, or just the file, or nothing.
     pub fn location(&self) -> Option<String> {
+        if let Some(shown) = &self.shown_location {
+            return Some(shown.clone());
+        }
         let file = display_path(self.file.as_deref()?);
         Some(match &self.span {
             Some(s) => format!("{file}:{}:{}", s.line, s.column),
@@ -116,7 +210,7 @@ impl Diagnostic {
                 .as_ref()
                 .map(|s| s.line.to_string())
                 .unwrap_or_default();
-            let pad = " ".repeat(line_no.len());
+            let pad = " ".repeat(line_no.len().max(1));
             let _ = writeln!(out, "{pad}{} {loc}", blue.apply_to(" -->"));
             if let (Some(span), Some(text)) = (&self.span, &self.source_line) {
                 let col = span.column.saturating_sub(1) as usize;
@@ -137,11 +231,19 @@ impl Diagnostic {
                     red.apply_to("^".repeat(width))
                 );
             }
+            for note in &self.notes {
+                let _ = writeln!(out, "{pad} {} {note}", blue.apply_to("="));
+            }
             if let Some(hint) = &self.hint {
                 let _ = writeln!(out, "{pad} {} hint: {hint}", blue.apply_to("="));
             }
-        } else if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  {} hint: {hint}", blue.apply_to("="));
+        } else {
+            for note in &self.notes {
+                let _ = writeln!(out, "  {} {note}", blue.apply_to("="));
+            }
+            if let Some(hint) = &self.hint {
+                let _ = writeln!(out, "  {} hint: {hint}", blue.apply_to("="));
+            }
         }
         out
     }
@@ -190,6 +292,32 @@ mod tests {
         assert_eq!(
             text,
             "error: unknown key `metod`\n  --> /nowhere/a.yaml:2:5\n  |\n2 |   - metod: GET\n  |     ^^^^^\n  = hint: did you mean `method`?\n"
+        );
+    }
+
+    #[test]
+    fn a_runtime_failure_renders_like_a_load_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        std::fs::write(&path, "requests:\n  - expect:\n      status: 201\n").unwrap();
+        let span = Span {
+            line: 3,
+            column: 15,
+            len: 3,
+        };
+        let at = Location::new(
+            std::sync::Arc::from(path.as_path()),
+            "requests/a.yaml",
+            span,
+        );
+        let text = at
+            .diagnostic("status: expected status 201, got 200")
+            .with_note("expected: 201")
+            .with_note("actual:   200")
+            .render(false);
+        assert_eq!(
+            text,
+            "error: status: expected status 201, got 200\n  --> requests/a.yaml:3:15\n  |\n3 |       status: 201\n  |               ^^^\n  = expected: 201\n  = actual:   200\n"
         );
     }
 

@@ -17,6 +17,19 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     }
 }
 
+/// At most `max_chars` characters of `text`; when cut, says how much was
+/// left out: `… (1234 more characters)`. For report fields that must stay
+/// small whatever a server sends.
+pub fn capped(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((at, _)) => {
+            let more = text[at..].chars().count();
+            format!("{}… ({more} more characters)", &text[..at])
+        }
+        None => text.to_string(),
+    }
+}
+
 /// A duration for people: `123ms` under a second, else `1.2s`.
 pub fn duration(d: Duration) -> String {
     let ms = d.as_millis();
@@ -45,6 +58,12 @@ mod tests {
         assert_eq!(excerpt("héllo", 2), "hé…");
         assert_eq!(excerpt("héllo", 5), "héllo");
         assert_eq!(excerpt("", 0), "");
+    }
+
+    #[test]
+    fn capped_text_says_how_much_was_cut() {
+        assert_eq!(capped("abcdef", 4), "abcd… (2 more characters)");
+        assert_eq!(capped("abc", 4), "abc");
     }
 
     #[test]

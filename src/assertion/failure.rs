@@ -1,6 +1,8 @@
 //! A failed expectation, or the reason a request could not run, as data:
 //! results carry failures; nothing is thrown.
 
+use crate::diagnostic::Location;
+
 /// One expectation that did not hold, or the reason a request could not run.
 #[derive(Clone, Debug)]
 pub struct Failure {
@@ -11,19 +13,19 @@ pub struct Failure {
     pub message: String,
     pub expected: Option<String>,
     pub actual: Option<String>,
-    /// `file:line:col` of the YAML node that stated the expectation.
-    pub location: Option<String>,
+    /// Where the expectation (or the request) was written.
+    pub location: Option<Location>,
 }
 
 impl Failure {
     /// A failure not tied to one expectation's expected/actual pair.
-    pub fn new(key: &str, message: impl Into<String>, location: Option<&str>) -> Failure {
+    pub fn new(key: &str, message: impl Into<String>, location: Option<&Location>) -> Failure {
         Failure {
             key: key.to_string(),
             message: message.into(),
             expected: None,
             actual: None,
-            location: location.map(str::to_string),
+            location: location.cloned(),
         }
     }
 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::assertion::Failure;
 use crate::assertion::matcher::{Matcher, Mismatch};
 use crate::assertion::spec::{CapturePlan, CaptureSource, ExpectPlan, MatcherPlan, RegexFrom};
+use crate::diagnostic::Location;
 use crate::http::Incoming;
 use crate::template::Scope;
 
@@ -122,7 +123,7 @@ fn run_check(
     plan: &MatcherPlan,
     actual: Option<&Value>,
     scope: &Scope,
-    location: &str,
+    location: &Location,
 ) {
     let built;
     let matcher = match plan {
@@ -164,7 +165,7 @@ fn run_check(
             message,
             expected: Some(expected),
             actual: Some(actual),
-            location: Some(location.to_string()),
+            location: Some(location.clone()),
         });
     }
 }

@@ -6,6 +6,7 @@ use regex::Regex;
 
 use crate::assertion::jsonpath::JsonPath;
 use crate::assertion::matcher::{Matcher, OperandKind};
+use crate::diagnostic::Location;
 use crate::template::TplValue;
 
 /// Expected status codes.
@@ -49,12 +50,12 @@ pub enum MatcherPlan {
 pub struct Check<T> {
     pub target: T,
     pub matcher: MatcherPlan,
-    pub location: String,
+    pub location: Location,
 }
 
 #[derive(Debug, Default)]
 pub struct ExpectPlan {
-    pub status: Option<(StatusPlan, String)>,
+    pub status: Option<(StatusPlan, Location)>,
     pub headers: Vec<Check<String>>,
     pub json: Vec<Check<JsonPath>>,
     pub body: Option<Check<()>>,
@@ -71,7 +72,7 @@ impl ExpectPlan {
 pub struct CapturePlan {
     pub name: String,
     pub source: CaptureSource,
-    pub location: String,
+    pub location: Location,
 }
 
 #[derive(Debug)]

@@ -8,6 +8,7 @@ pub mod scope_check;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::diagnostic::Location;
 use crate::secret::source::SecretSource;
 use crate::source::load::SourceFile;
 use crate::template::{Tpl, TplValue};
@@ -50,7 +51,7 @@ pub struct InputPlan {
 pub struct RequestPlan {
     pub name: String,
     /// `file:line:col` of the request.
-    pub location: String,
+    pub location: Location,
     pub method: reqwest::Method,
     pub url: Tpl,
     /// The URL parsed at load, when it is not a template.

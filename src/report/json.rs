@@ -75,7 +75,7 @@ impl From<&Failure> for FailureDoc {
             message: f.message.clone(),
             expected: f.expected.clone(),
             actual: f.actual.clone(),
-            location: f.location.clone(),
+            location: f.location.as_ref().map(ToString::to_string),
         }
     }
 }

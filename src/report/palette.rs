@@ -13,6 +13,11 @@ impl Palette {
         Palette { color }
     }
 
+    /// Whether this palette colours at all.
+    pub fn colored(&self) -> bool {
+        self.color
+    }
+
     fn paint(&self, style: Style, text: &str) -> String {
         if self.color {
             style.force_styling(true).apply_to(text).to_string()

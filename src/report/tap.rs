@@ -114,7 +114,7 @@ fn fields(lines: &mut Vec<String>, f: &Failure, indent: &str) {
         lines.push(format!("{indent}actual: {}", quote(actual)));
     }
     if let Some(at) = &f.location {
-        lines.push(format!("{indent}at: {}", quote(at)));
+        lines.push(format!("{indent}at: {}", quote(at.as_str())));
     }
 }
 

@@ -124,7 +124,7 @@ fn file_scope(
                 format!("var `{name}`: {} ", e.message)
                     .trim_end()
                     .to_string(),
-                Some(&file.display),
+                Some(&crate::diagnostic::Location::from(file.display.as_str())),
             )
         })?;
         vars.insert(name.clone(), from_json(&v));

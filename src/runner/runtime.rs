@@ -76,6 +76,9 @@ impl Runtime {
             if let std::borrow::Cow::Owned(o) = red.redact(s) {
                 *s = o;
             }
+            if s.len() > FIELD_CHARS {
+                *s = crate::text::capped(s, FIELD_CHARS);
+            }
         };
         mask(&mut r.url);
         mask(&mut r.name);
@@ -100,6 +103,10 @@ impl Runtime {
         self.auth.login_failed()
     }
 }
+
+/// The most of any one text field of a result (a message, an expected or
+/// actual value) that reaches the console and the reports.
+const FIELD_CHARS: usize = 2000;
 
 /// The most of a failed response's body a result carries.
 const BODY_EXCERPT_CHARS: usize = 800;

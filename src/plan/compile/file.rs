@@ -19,10 +19,7 @@ impl Compiler {
         capacity: usize,
     ) -> Option<FilePlan> {
         let display = display_path(&file.path);
-        let at = At {
-            file: &file,
-            display: &display,
-        };
+        let at = At::new(&file, &display);
         let before = self.errors.len();
         let mut known = Known {
             names: self.inputs.base_names.clone(),

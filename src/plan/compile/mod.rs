@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location, Span};
 use crate::plan::{FilePlan, Plan, ProfilePlan};
 use crate::source::load::{SourceFile, parse};
 use crate::source::model::{RequestCount, RequestFile};
@@ -44,14 +44,21 @@ pub struct Compiler {
 struct At<'a> {
     file: &'a SourceFile,
     display: &'a str,
+    /// The file's path, shared by every location in it.
+    path: Arc<Path>,
 }
 
 impl At<'_> {
-    fn loc(&self, l: &serde_saphyr::Location) -> String {
-        if l.line() == 0 {
-            return self.display.to_string();
+    fn new<'a>(file: &'a SourceFile, display: &'a str) -> At<'a> {
+        At {
+            file,
+            display,
+            path: Arc::from(file.path.as_path()),
         }
-        format!("{}:{}:{}", self.display, l.line(), l.column())
+    }
+
+    fn loc(&self, l: &serde_saphyr::Location) -> Location {
+        Location::new(self.path.clone(), self.display, Span::from_location(l))
     }
 
     fn err(&self, title: impl Into<String>, l: &serde_saphyr::Location) -> Diagnostic {

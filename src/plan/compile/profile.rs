@@ -75,10 +75,7 @@ impl Compiler {
         model: ProfileFile,
     ) -> Option<ProfilePlan> {
         let display = display_path(&file.path);
-        let at = At {
-            file: &file,
-            display: &display,
-        };
+        let at = At::new(&file, &display);
         let before = self.errors.len();
         let secrets = self.secrets(&at, &model);
         let mut known = Known {

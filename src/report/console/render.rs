@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::diagnostic::Diagnostic;
 use crate::report::event::{Exchange, Failure, Level, Outcome, RequestResult, RunEnd};
 use crate::report::excerpt::excerpt;
 use crate::report::format::{count, request_time, run_time};
@@ -122,16 +123,23 @@ pub fn failure_block(r: &RequestResult, p: Palette) -> String {
     out
 }
 
+/// One failure, rendered like a load error (the same renderer): its place
+/// in the file with the line and a caret under the key, then what was
+/// expected and what came.
 fn failure_lines(out: &mut String, f: &Failure, p: Palette) {
-    let _ = writeln!(out, "  {}: {}", p.bold(&f.key), f.message);
-    if let Some(location) = &f.location {
-        let _ = writeln!(out, "    --> {location}");
-    }
+    let title = format!("{}: {}", f.key, f.message);
+    let mut d = match &f.location {
+        Some(at) => at.diagnostic(title),
+        None => Diagnostic::new(title),
+    };
     if let Some(expected) = &f.expected {
-        let _ = writeln!(out, "    expected: {}", p.pass(expected));
+        d = d.with_note(format!("expected: {}", p.pass(expected)));
     }
     if let Some(actual) = &f.actual {
-        let _ = writeln!(out, "    actual:   {}", p.fail(actual));
+        d = d.with_note(format!("actual:   {}", p.fail(actual)));
+    }
+    for line in d.render(p.colored()).lines() {
+        let _ = writeln!(out, "  {line}");
     }
 }
 

@@ -20,12 +20,12 @@ failures:
 
 ✗ requests/devices.yaml › list devices
   GET https://api.test/v1/devices?page=1 → 500 after 2 attempts
-  status: status <500> is not \"200\" & not ok
+  error: status: status <500> is not \"200\" & not ok
     --> requests/devices.yaml:7:13
-    expected: 200
-    actual:   500
-  json $.data.total: path selected nothing
-    expected: exists
+    = expected: 200
+    = actual:   500
+  error: json $.data.total: path selected nothing
+    = expected: exists
   body:
     {\"error\": \"<boom> & \\\"bang\\\"\"}
 
