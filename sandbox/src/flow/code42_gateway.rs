@@ -45,6 +45,7 @@ fn user_json(u: &User) -> Value {
     })
 }
 
+/// Every field of the gateway's device model (incydr requires them all).
 fn device_json(i: usize, u: &User) -> Value {
     json!({
         "deviceId": format!("94159001236551{:04}", 7000 + i),
@@ -60,8 +61,20 @@ fn device_json(i: usize, u: &User) -> Value {
         "orgId": ORG_GUID,
         "legacyOrgId": fx::CODE42_ORG_ID,
         "orgGuid": ORG_GUID,
+        "externalReferenceInfo": null,
+        "notes": null,
+        "lastConnected": "2024-05-01T10:00:00.000Z",
         "osName": if i % 2 == 0 { "mac" } else { "win" },
+        "osVersion": if i % 2 == 0 { "14.4" } else { "10.0.22631" },
+        "osArch": "x86_64",
+        "address": "192.0.2.10:4242",
+        "remoteAddress": "198.51.100.7",
+        "timeZone": "Australia/Melbourne",
         "version": "11.2.1",
+        "build": 33,
+        "creationDate": "2024-01-02T03:04:05.000Z",
+        "modificationDate": "2024-05-01T10:00:00.000Z",
+        "loginDate": "2024-05-01T09:58:00.000Z",
     })
 }
 

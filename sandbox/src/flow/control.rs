@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/stats", get(stats))
         .route("/revoke", post(revoke))
         .route("/fixtures", get(fixtures))
+        .route("/fixtures.json", get(fixtures_json))
         .route("/clock", get(clock).post(set_clock))
 }
 
@@ -82,6 +83,15 @@ async fn revoke(State(state): State<AppState>) -> Response {
         StatusCode::OK,
         json!({ "revoked": true, "generation": generation }),
     )
+}
+
+/// `GET /_sandbox/fixtures.json`: [`crate::fixtures::ALL`] as one JSON object.
+async fn fixtures_json() -> Response {
+    let all: serde_json::Map<String, serde_json::Value> = crate::fixtures::ALL
+        .iter()
+        .map(|(name, value)| (name.to_string(), json!(value)))
+        .collect();
+    http::json(StatusCode::OK, serde_json::Value::Object(all))
 }
 
 /// `GET /_sandbox/fixtures`: [`crate::fixtures_text`] for this server.

@@ -154,6 +154,51 @@ async fn fixtures_text_names_every_fixture() {
 }
 
 #[tokio::test]
+async fn fixtures_json_names_every_constant() {
+    let (sb, client) = start().await;
+    let (status, body) =
+        send(client.get(format!("{}/_sandbox/fixtures.json", sb.base_url()))).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["BEYONDTRUST_PS_KEY"], fx::BEYONDTRUST_PS_KEY);
+    assert_eq!(body["CODE42_TENANT_UID"], fx::CODE42_TENANT_UID);
+    assert_eq!(body.as_object().unwrap().len(), fx::ALL.len());
+}
+
+#[test]
+fn fixture_credentials_have_the_vendors_formats() {
+    let hex = |s: &str| s.bytes().all(|b| b.is_ascii_hexdigit());
+    let guid = |s: &str| {
+        let parts: Vec<&str> = s.split('-').collect();
+        parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12]) && parts.iter().all(|p| hex(p))
+    };
+    for id in [
+        fx::BEYONDTRUST_CLIENT_ID,
+        fx::BEYONDTRUST_SHORT_CLIENT_ID,
+        fx::BEYONDTRUST_UNLICENSED_CLIENT_ID,
+    ] {
+        assert!(guid(id), "BeyondTrust client id {id} is a GUID");
+    }
+    for secret in [
+        fx::BEYONDTRUST_CLIENT_SECRET,
+        fx::BEYONDTRUST_SHORT_CLIENT_SECRET,
+        fx::BEYONDTRUST_UNLICENSED_CLIENT_SECRET,
+        fx::CODE42_CLIENT_SECRET,
+        fx::CODE42_SHORT_CLIENT_SECRET,
+    ] {
+        assert!((36..=64).contains(&secret.len()), "secret {secret}");
+    }
+    for key in [fx::BEYONDTRUST_PS_KEY, fx::BEYONDTRUST_UNLICENSED_PS_KEY] {
+        assert!(key.len() == 128 && hex(key), "PS-Auth key {key}");
+    }
+    for id in [fx::CODE42_CLIENT_ID, fx::CODE42_SHORT_CLIENT_ID] {
+        assert!(
+            id.starts_with("key-") && guid(&id[4..]),
+            "Code42 client id {id}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn shutdown_stops_serving() {
     let sb = Sandbox::start(0).await.unwrap();
     let addr = sb.addr();
