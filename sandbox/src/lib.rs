@@ -157,10 +157,7 @@ fn router(state: AppState, root: Option<Vendor>) -> Router {
         .nest("/_sandbox", flow::control::router());
     let vendors = match root {
         None => vendors,
-        Some(Vendor::Beyondtrust) => {
-            vendors.nest(vendor::BEYONDTRUST_BASE, flow::beyondtrust::router())
-        }
-        Some(v) => vendors.merge(v.router()),
+        Some(v) => v.serve_at_root(vendors),
     };
     vendors
         .layer(middleware::from_fn_with_state(

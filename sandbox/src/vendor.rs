@@ -45,13 +45,14 @@ impl Vendor {
         }
     }
 
-    /// The vendor's routes, relative to its prefix.
-    pub(crate) fn router(self) -> Router<AppState> {
+    /// Adds this vendor's routes to `router` where the vendor itself serves
+    /// them: at `/`, or for BeyondTrust at [`BEYONDTRUST_BASE`].
+    pub(crate) fn serve_at_root(self, router: Router<AppState>) -> Router<AppState> {
         match self {
-            Vendor::Code42 => flow::code42::router(),
-            Vendor::Crisisworks => flow::crisisworks::router(),
-            Vendor::Basicapp => flow::basicapp::router(),
-            Vendor::Beyondtrust => flow::beyondtrust::router(),
+            Vendor::Code42 => router.merge(flow::code42::router()),
+            Vendor::Crisisworks => router.merge(flow::crisisworks::router()),
+            Vendor::Basicapp => router.merge(flow::basicapp::router()),
+            Vendor::Beyondtrust => router.nest(BEYONDTRUST_BASE, flow::beyondtrust::router()),
         }
     }
 }

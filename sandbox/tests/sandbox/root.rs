@@ -79,3 +79,25 @@ fn vendor_names_parse_in_any_case_and_unknown_ones_are_named() {
     let err = "okta".parse::<Vendor>().unwrap_err();
     assert!(err.contains("okta") && err.contains("beyondtrust"), "{err}");
 }
+
+#[tokio::test]
+async fn every_vendor_can_be_the_root() {
+    let client = reqwest::Client::new();
+    for (vendor, path) in [
+        (Vendor::Code42, "/api/v3/org/1/user"),
+        (Vendor::Crisisworks, "/api/json/ping"),
+        (Vendor::Basicapp, "/api/v2/users/me"),
+        (
+            Vendor::Beyondtrust,
+            "/BeyondTrust/api/public/v3/ManagedSystems",
+        ),
+    ] {
+        let sb = Sandbox::start_with_root(0, Some(vendor)).await.unwrap();
+        let (status, _) = send(client.get(format!("{}{path}", sb.base_url()))).await;
+        assert!(
+            status == 401 || status == 400,
+            "{vendor} at the root answers {path} as the vendor would, not {status}"
+        );
+        sb.shutdown().await;
+    }
+}
