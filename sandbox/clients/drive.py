@@ -229,7 +229,8 @@ def code42cli_missing_totp(c):
     )  # fmt: skip
     expect(status != 0, f"exit {status}: {out}")
     expect("Multi-factor authentication required" in out, out)
-    return "prompts 'Multi-factor authentication required', no profile"
+    expect("Password not stored" in out, out)
+    return "prompts 'Multi-factor authentication required', password not stored"
 
 
 # --- incydr -----------------------------------------------------------------
