@@ -114,8 +114,14 @@ fn e2e_expired_token_is_refreshed() {
     let sb = TestSandbox::start();
     let mut p = sb.example_project();
     // Tokens of this client live 2 s.
-    p.env("CODE42_CLIENT_ID", "sandbox-short-client")
-        .env("CODE42_CLIENT_SECRET", "sandbox-short-secret");
+    p.env(
+        "CODE42_CLIENT_ID",
+        sesame_sandbox::fixtures::CODE42_SHORT_CLIENT_ID,
+    )
+    .env(
+        "CODE42_CLIENT_SECRET",
+        sesame_sandbox::fixtures::CODE42_SHORT_CLIENT_SECRET,
+    );
     p.file(
         "requests/expiry.yaml",
         r#"
@@ -260,8 +266,14 @@ fn e2e_logout_runs_after_a_failed_request() {
 fn e2e_unlicensed_beyondtrust_client_fails_login_with_403() {
     let sb = TestSandbox::start();
     let mut p = sb.example_project();
-    p.env("BEYONDTRUST_CLIENT_ID", "sandbox-unlicensed-client")
-        .env("BEYONDTRUST_CLIENT_SECRET", "sandbox-unlicensed-secret");
+    p.env(
+        "BEYONDTRUST_CLIENT_ID",
+        sesame_sandbox::fixtures::BEYONDTRUST_UNLICENSED_CLIENT_ID,
+    )
+    .env(
+        "BEYONDTRUST_CLIENT_SECRET",
+        sesame_sandbox::fixtures::BEYONDTRUST_UNLICENSED_CLIENT_SECRET,
+    );
     let run = p.run(&[
         "run",
         "requests/07-beyondtrust.yaml",
@@ -286,7 +298,10 @@ fn e2e_unlicensed_beyondtrust_client_fails_login_with_403() {
 fn e2e_unlicensed_psauth_key_fails_login_with_403() {
     let sb = TestSandbox::start();
     let mut p = sb.example_project();
-    p.env("BEYONDTRUST_PS_KEY", "sandbox-unlicensed-key");
+    p.env(
+        "BEYONDTRUST_PS_KEY",
+        sesame_sandbox::fixtures::BEYONDTRUST_UNLICENSED_PS_KEY,
+    );
     let run = p.run(&[
         "run",
         "requests/08-beyondtrust-psauth.yaml",
@@ -297,7 +312,8 @@ fn e2e_unlicensed_psauth_key_fails_login_with_403() {
     run.assert_code(3);
     assert!(run.all().contains("403"), "{}", run.all());
     assert!(
-        !run.all().contains("sandbox-unlicensed-key"),
+        !run.all()
+            .contains(sesame_sandbox::fixtures::BEYONDTRUST_UNLICENSED_PS_KEY),
         "the key leaked: {}",
         run.all()
     );

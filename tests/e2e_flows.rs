@@ -158,14 +158,15 @@ fn e2e_sandbox_fixtures_lists_users() {
     let run = Project::new().run(&["sandbox", "--fixtures"]);
     run.assert_code(0);
     for who in [
-        "sandbox-client",
-        "sandbox-short-client",
+        sesame_sandbox::fixtures::CODE42_CLIENT_ID,
+        sesame_sandbox::fixtures::BEYONDTRUST_CLIENT_ID,
+        sesame_sandbox::fixtures::CODE42_SHORT_CLIENT_ID,
         "alice@example.com",
         "bob@example.com",
         "carol@example.com",
         "api.mfa",
-        "sandbox-unlicensed-client",
-        "sandbox-ps-key",
+        sesame_sandbox::fixtures::BEYONDTRUST_UNLICENSED_CLIENT_ID,
+        sesame_sandbox::fixtures::BEYONDTRUST_PS_KEY,
         sesame_sandbox::fixtures::CODE42_TOTP_SECRET,
     ] {
         assert!(

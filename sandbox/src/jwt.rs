@@ -36,6 +36,9 @@ pub struct Claims {
     /// OAuth scope, when the vendor reports one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// Code42 API-client tokens: the tenant, which incydr reads from the token.
+    #[serde(rename = "tenantUid", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_uid: Option<String>,
 }
 
 /// Why a token was refused.
@@ -139,6 +142,7 @@ mod tests {
             generation: 0,
             site: None,
             scope: None,
+            tenant_uid: None,
         }
     }
 

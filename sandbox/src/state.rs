@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -87,6 +87,17 @@ pub struct CreatedUser {
     pub role: String,
 }
 
+/// Vendor-specific claims of a token [`AppState::issue`] signs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Extra<'a> {
+    /// Crisisworks: the `X-Site` the token is for.
+    pub site: Option<&'a str>,
+    /// OAuth scope, when the vendor reports one.
+    pub scope: Option<&'a str>,
+    /// Code42 API clients: `tenantUid`.
+    pub tenant_uid: Option<&'a str>,
+}
+
 /// Cheaply clonable handle to one sandbox's state.
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -94,6 +105,9 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     key: [u8; 32],
     generation: AtomicU64,
+    /// Seconds added to the system clock: the sandbox's one clock is
+    /// [`AppState::now`], moved by `POST /_sandbox/clock`.
+    clock_offset: AtomicI64,
     pub counters: Counters,
     pub totp: Ledger,
     pub sessions: Mutex<HashMap<String, Session>>,
@@ -108,8 +122,8 @@ impl std::ops::Deref for AppState {
     }
 }
 
-/// Unix time in seconds.
-pub fn now() -> u64 {
+/// The system clock, unix seconds.
+fn system_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -125,6 +139,7 @@ impl AppState {
         AppState(Arc::new(Inner {
             key,
             generation: AtomicU64::new(0),
+            clock_offset: AtomicI64::new(0),
             counters: Counters::default(),
             totp: Ledger::default(),
             sessions: Mutex::default(),
@@ -133,16 +148,36 @@ impl AppState {
         }))
     }
 
+    /// The sandbox clock, unix seconds: the system clock plus the offset set
+    /// through `POST /_sandbox/clock`. Every time the sandbox reads (TOTP
+    /// steps, token `iat`/`exp`, expiry checks) comes from here.
+    pub fn now(&self) -> u64 {
+        let offset = self.clock_offset.load(Ordering::SeqCst);
+        system_now().saturating_add_signed(offset)
+    }
+
+    /// Moves the sandbox clock `seconds` forward (backward when negative);
+    /// returns the new time.
+    pub fn advance_clock(&self, seconds: i64) -> u64 {
+        self.clock_offset.fetch_add(seconds, Ordering::SeqCst);
+        self.now()
+    }
+
+    /// Sets the sandbox clock to unix time `unix`; returns it.
+    pub fn set_clock(&self, unix: u64) -> u64 {
+        let offset = i64::try_from(unix).unwrap_or(i64::MAX) - system_now() as i64;
+        self.clock_offset.store(offset, Ordering::SeqCst);
+        self.now()
+    }
+
+    /// Seconds between the sandbox clock and the system clock.
+    pub fn clock_offset(&self) -> i64 {
+        self.clock_offset.load(Ordering::SeqCst)
+    }
+
     /// Issues a token for `sub` at vendor `aud`, valid `ttl` seconds.
-    pub fn issue(
-        &self,
-        aud: &str,
-        sub: &str,
-        ttl: u64,
-        site: Option<&str>,
-        scope: Option<&str>,
-    ) -> String {
-        let iat = now();
+    pub fn issue(&self, aud: &str, sub: &str, ttl: u64, extra: Extra) -> String {
+        let iat = self.now();
         let claims = Claims {
             sub: sub.to_string(),
             aud: aud.to_string(),
@@ -150,8 +185,9 @@ impl AppState {
             exp: iat + ttl,
             jti: uuid::Uuid::new_v4().to_string(),
             generation: self.generation.load(Ordering::SeqCst),
-            site: site.map(str::to_string),
-            scope: scope.map(str::to_string),
+            site: extra.site.map(str::to_string),
+            scope: extra.scope.map(str::to_string),
+            tenant_uid: extra.tenant_uid.map(str::to_string),
         };
         jwt::sign(&self.key, &claims)
     }
@@ -162,14 +198,14 @@ impl AppState {
             &self.key,
             token,
             aud,
-            now(),
+            self.now(),
             self.generation.load(Ordering::SeqCst),
         )
     }
 
     /// Checks a TOTP code, counting refusals in `rejected_totp`.
     pub fn check_totp(&self, user: &str, secret: &str, code: &str) -> Result<(), TotpError> {
-        let result = self.totp.verify(user, secret, code, now());
+        let result = self.totp.verify(user, secret, code, self.now());
         if result.is_err() {
             bump(&self.counters.rejected_totp);
         }

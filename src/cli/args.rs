@@ -169,6 +169,9 @@ pub struct SandboxArgs {
     /// Print the fixture users, secrets and clients, then exit
     #[arg(long)]
     pub fixtures: bool,
+    /// Also serve this vendor at `/`, for clients that take a bare host (code42, crisisworks, basicapp, beyondtrust)
+    #[arg(long, value_name = "VENDOR")]
+    pub root: Option<sesame_sandbox::Vendor>,
 }
 
 #[derive(Debug, Args)]

@@ -109,10 +109,13 @@ pub fn sandbox(args: &SandboxArgs, out: &Output) -> i32 {
         };
         let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
         eprintln!("sandbox listening on http://{addr} (Ctrl-C stops it); `sesame sandbox --fixtures` lists the test users and secrets");
+        if let Some(root) = args.root {
+            eprintln!("{root} is also served at http://{addr}/");
+        }
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        match sesame_sandbox::serve(listener, shutdown).await {
+        match sesame_sandbox::serve(listener, args.root, shutdown).await {
             Ok(()) => exit::OK,
             Err(e) => {
                 out.error(&format!("sandbox stopped: {e}"));

@@ -14,8 +14,14 @@
 //!   the cookie is refused (401);
 //! - API versions v1 and v2 are disabled: 410 Gone.
 //!
-//! Signout without a live session is 401 rather than a silent 200, so a
-//! client that forgets to send the session cookie at logout is caught.
+//! The API runs on IIS, whose routing ignores case (the seed itself spells
+//! both `SignAppin` and `SignAppIn`; the official library sends
+//! `Auth/connect/token` and `managedsystems`): the routes here are lower
+//! case and [`crate::lower_case_beyondtrust`] lower-cases every path under
+//! the vendor's prefix before routing. `runas` and the PS-Auth field names
+//! ignore case too, as Windows account names do. `POST Auth/Signout` needs
+//! no permission (the seed): without a live session it is a 200 that ends
+//! nothing, while resources keep refusing an ended session with 401.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -27,7 +33,7 @@ use serde_json::{Value, json};
 
 use crate::fixtures as fx;
 use crate::http::{self, Credentials};
-use crate::state::{AppState, Session, bump};
+use crate::state::{AppState, Extra, Session, bump};
 
 /// JWT audience of BeyondTrust tokens.
 const AUD: &str = "beyondtrust";
@@ -96,16 +102,16 @@ const KEYS: &[(&str, bool)] = &[
     (fx::BEYONDTRUST_UNLICENSED_PS_KEY, false),
 ];
 
-/// Routes, relative to `/beyondtrust/BeyondTrust/api/public`.
+/// Routes, relative to `/beyondtrust/BeyondTrust/api/public` (and to
+/// `/BeyondTrust/api/public` with `--root beyondtrust`), in lower case: the
+/// paths reach them lower-cased.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/v3/Auth/Connect/Token", post(token))
-        .route("/v3/Auth/SignAppIn", post(sign_app_in))
-        .route("/v3/Auth/SignAppin", post(sign_app_in))
-        .route("/v3/Auth/Signout", post(sign_out))
-        .route("/v3/Auth/SignOut", post(sign_out))
-        .route("/v3/ManagedSystems", get(managed_systems))
-        .route("/v3/ManagedAccounts", get(managed_accounts))
+        .route("/v3/auth/connect/token", post(token))
+        .route("/v3/auth/signappin", post(sign_app_in))
+        .route("/v3/auth/signout", post(sign_out))
+        .route("/v3/managedsystems", get(managed_systems))
+        .route("/v3/managedaccounts", get(managed_accounts))
         .route("/{version}/{*rest}", any(other_version))
 }
 
@@ -169,7 +175,15 @@ async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
     let Some(client) = CLIENTS.iter().find(|c| c.id == id && c.secret == secret) else {
         return oauth_error("invalid_client", "Invalid client_id or client_secret");
     };
-    let token = state.issue(AUD, client.id, client.ttl, None, Some("publicapi"));
+    let token = state.issue(
+        AUD,
+        client.id,
+        client.ttl,
+        Extra {
+            scope: Some("publicapi"),
+            ..Extra::default()
+        },
+    );
     bump(&state.counters.beyondtrust_token_logins);
     let response = http::json(
         StatusCode::OK,
@@ -195,7 +209,7 @@ pub fn parse_ps_auth(raw: &str) -> Option<PsAuth> {
     }
     let mut rest = rest.to_string();
     let mut pwd = None;
-    if let Some(start) = rest.find("pwd=[") {
+    if let Some(start) = rest.to_ascii_lowercase().find("pwd=[") {
         let end = rest.rfind(']').filter(|e| *e > start)?;
         pwd = Some(rest[start + 5..end].to_string());
         rest.replace_range(start..=end, "");
@@ -203,7 +217,7 @@ pub fn parse_ps_auth(raw: &str) -> Option<PsAuth> {
     let (mut key, mut runas) = (None, None);
     for part in rest.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=')?;
-        match k.trim() {
+        match k.trim().to_ascii_lowercase().as_str() {
             "key" => key = Some(v.trim().to_string()),
             "runas" => runas = Some(v.trim().to_string()),
             _ => return None,
@@ -244,7 +258,7 @@ fn sign_in_user(state: &AppState, headers: &HeaderMap) -> Result<&'static UserMo
             let runas = ps
                 .runas
                 .ok_or_else(|| unauthorized("User not authenticated: runas is required"))?;
-            if runas != RUNAS_USER.user_name {
+            if !runas.eq_ignore_ascii_case(RUNAS_USER.user_name) {
                 return Err(unauthorized("User not authenticated: unknown runas user"));
             }
             if ps.pwd.is_some_and(|p| p != fx::BEYONDTRUST_RUNAS_PASSWORD) {
@@ -306,22 +320,20 @@ fn session(state: &AppState, headers: &HeaderMap) -> Result<(String, Session), R
     }
 }
 
-/// `POST Auth/Signout`: ends the session (200).
+/// `POST Auth/Signout`: ends the session named by the cookie, if it is
+/// alive; 200 either way (the seed: no permissions required).
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let (id, _) = match session(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if state
-        .sessions
-        .lock()
-        .expect("sessions lock")
-        .remove(&id)
-        .is_none()
-    {
-        return unauthorized("User not authenticated: session has ended");
+    let ended = http::cookie(&headers, SESSION_COOKIE).is_some_and(|id| {
+        state
+            .sessions
+            .lock()
+            .expect("sessions lock")
+            .remove(&id)
+            .is_some()
+    });
+    if ended {
+        bump(&state.counters.signouts);
     }
-    bump(&state.counters.signouts);
     let response = http::text(StatusCode::OK, "");
     http::with_header(
         response,
@@ -410,6 +422,14 @@ mod tests {
                 key: "k1".into(),
                 runas: Some("u1".into()),
                 pwd: None
+            })
+        );
+        assert_eq!(
+            parse_ps_auth("PS-Auth KEY=k1;RunAs=u1;PWD=[p]"),
+            Some(PsAuth {
+                key: "k1".into(),
+                runas: Some("u1".into()),
+                pwd: Some("p".into())
             })
         );
         assert_eq!(parse_ps_auth("PS-Auth runas=u1;"), None);

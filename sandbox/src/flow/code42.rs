@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 use crate::fixtures as fx;
 use crate::http::{self, Credentials};
 use crate::jwt::JwtError;
-use crate::state::{AppState, bump};
+use crate::state::{AppState, Extra, bump};
 use crate::totp::TotpError;
 
 /// JWT audience of Code42 tokens.
@@ -59,17 +59,17 @@ const CLIENTS: &[ApiClient] = &[
     },
 ];
 
-struct User {
-    user_id: u64,
-    user_uid: &'static str,
-    username: &'static str,
-    password: &'static str,
-    totp_secret: Option<&'static str>,
-    first: &'static str,
-    last: &'static str,
+pub(super) struct User {
+    pub(super) user_id: u64,
+    pub(super) user_uid: &'static str,
+    pub(super) username: &'static str,
+    pub(super) password: &'static str,
+    pub(super) totp_secret: Option<&'static str>,
+    pub(super) first: &'static str,
+    pub(super) last: &'static str,
 }
 
-const USERS: &[User] = &[
+pub(super) const USERS: &[User] = &[
     User {
         user_id: 1001,
         user_uid: "1040542012480010001",
@@ -99,27 +99,32 @@ const USERS: &[User] = &[
     },
 ];
 
-/// Routes, relative to `/code42`.
+/// Routes, relative to `/code42` (and to `/` with `--root code42`).
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/oauth", post(oauth))
+        .route("/api/v3/oauth/token", post(v3_oauth_token))
         .route("/api/v3/auth/jwt", get(auth_jwt))
+        .route("/api/v3/LoginConfiguration", get(login_configuration))
+        .route("/api/v3/customer/my", get(v3_customer_my))
         .route("/api/v1/User", get(v1_users))
+        .route("/api/v1/User/my", get(v1_user_my))
         .route("/api/v1/User/{uid}", get(v1_user))
         .route("/api/v1/Computer", get(v1_computers))
         .route("/api/v3/org/{org_id}/user", get(v3_org_users))
         .route("/api/v4/role/view", get(v4_roles))
+        .merge(super::code42_gateway::router())
 }
 
 /// Which error shape and which credentials a resource takes.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Api {
+pub(super) enum Api {
     V1,
     V3,
     V4,
 }
 
-fn error(api: Api, status: StatusCode, key: &str, description: &str) -> Response {
+pub(super) fn error(api: Api, status: StatusCode, key: &str, description: &str) -> Response {
     let body = match api {
         Api::V1 => json!([{ "name": key, "description": description, "objects": [] }]),
         Api::V3 | Api::V4 => json!({
@@ -198,7 +203,11 @@ fn check_user(
 }
 
 /// Authenticates a resource request: Bearer everywhere, basic on v1/v4 only.
-fn authenticate(state: &AppState, headers: &HeaderMap, api: Api) -> Result<String, Response> {
+pub(super) fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    api: Api,
+) -> Result<String, Response> {
     match http::credentials(headers) {
         None => Err(error(
             api,
@@ -233,16 +242,17 @@ fn authenticate(state: &AppState, headers: &HeaderMap, api: Api) -> Result<Strin
     }
 }
 
-/// `POST /v1/oauth`: API client credentials in basic auth, empty body.
-async fn oauth(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let oauth_error = |status, code: &str, description: &str| {
-        http::json(
-            status,
-            json!({ "error": code, "error_description": description }),
-        )
-    };
-    let Some(Credentials::Basic { user, password }) = http::credentials(&headers) else {
-        return http::with_header(
+fn oauth_error(status: StatusCode, code: &str, description: &str) -> Response {
+    http::json(
+        status,
+        json!({ "error": code, "error_description": description }),
+    )
+}
+
+/// The API client named by the basic credentials, or the OAuth refusal.
+fn api_client(headers: &HeaderMap) -> Result<&'static ApiClient, Response> {
+    let Some(Credentials::Basic { user, password }) = http::credentials(headers) else {
+        return Err(http::with_header(
             oauth_error(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
@@ -250,17 +260,26 @@ async fn oauth(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
             ),
             header::WWW_AUTHENTICATE,
             "Basic realm=\"Code42\"",
-        );
+        ));
     };
-    let Some(client) = CLIENTS
+    CLIENTS
         .iter()
         .find(|c| c.id == user && c.secret == password)
-    else {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "Invalid API client id or secret",
-        );
+        .ok_or_else(|| {
+            oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Invalid API client id or secret",
+            )
+        })
+}
+
+/// Checks the client and the empty body, then issues an API-client token
+/// (with the tenant's `tenantUid` claim, which incydr reads).
+fn client_token(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Response {
+    let client = match api_client(headers) {
+        Ok(c) => c,
+        Err(r) => return r,
     };
     if !body.is_empty() {
         return oauth_error(
@@ -269,11 +288,81 @@ async fn oauth(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
             "The request body must be empty",
         );
     }
-    let token = state.issue(AUD, client.id, client.ttl, None, None);
+    let extra = Extra {
+        tenant_uid: Some(fx::CODE42_TENANT_UID),
+        ..Extra::default()
+    };
+    let token = state.issue(AUD, client.id, client.ttl, extra);
     bump(&state.counters.code42_oauth_logins);
     http::json(
         StatusCode::OK,
         json!({ "access_token": token, "token_type": "bearer", "expires_in": client.ttl }),
+    )
+}
+
+/// `POST /v1/oauth`: API client credentials in basic auth, empty body.
+async fn oauth(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    client_token(&state, &headers, &body)
+}
+
+/// `POST /api/v3/oauth/token?grant_type=client_credentials`: the same login
+/// on the console host (py42's API-client login); the grant type is required.
+async fn v3_oauth_token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    match query.get("grant_type").map(String::as_str) {
+        Some("client_credentials") => client_token(&state, &headers, &body),
+        None => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "grant_type=client_credentials is required in the query",
+        ),
+        Some(_) => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "Only client_credentials is supported",
+        ),
+    }
+}
+
+/// `GET /api/v3/LoginConfiguration?username=`: no authentication; how the
+/// official clients learn that a user needs TOTP. Unknown users get
+/// `LOCAL_2FA`, as at the vendor, so the route does not reveal who exists.
+async fn login_configuration(Query(query): Query<HashMap<String, String>>) -> Response {
+    let Some(username) = query.get("username").filter(|u| !u.is_empty()) else {
+        return error(
+            Api::V3,
+            StatusCode::BAD_REQUEST,
+            "USERNAME_REQUIRED",
+            "The username query parameter is required",
+        );
+    };
+    let local = USERS
+        .iter()
+        .find(|u| u.username.eq_ignore_ascii_case(username))
+        .is_some_and(|u| u.totp_secret.is_none());
+    let login_type = if local { "LOCAL" } else { "LOCAL_2FA" };
+    http::json(
+        StatusCode::OK,
+        json!({ "data": { "loginType": login_type, "ssoLoginUrl": null }, "error": null, "warnings": null }),
+    )
+}
+
+/// `GET /api/v3/customer/my`: the tenant of the bearer (bearer only).
+async fn v3_customer_my(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(r) = authenticate(&state, &headers, Api::V3) {
+        return r;
+    }
+    http::json(
+        StatusCode::OK,
+        json!({
+            "data": { "tenantUid": fx::CODE42_TENANT_UID, "name": "Sandbox Tenant" },
+            "error": null,
+            "warnings": null,
+        }),
     )
 }
 
@@ -295,7 +384,7 @@ async fn auth_jwt(
     if let Err(response) = check_user(&state, &headers, api, &user, &password) {
         return response;
     }
-    let token = state.issue(AUD, &user, USER_TOKEN_TTL, None, None);
+    let token = state.issue(AUD, &user, USER_TOKEN_TTL, Extra::default());
     bump(&state.counters.code42_jwt_logins);
     let use_body = query
         .get("useBody")
@@ -360,6 +449,24 @@ async fn v1_users(
         StatusCode::OK,
         json!({ "data": { "totalCount": matching.len(), "users": users } }),
     )
+}
+
+/// `GET /api/v1/User/my`: the signed-in user (basic or a user token). An
+/// API client is no user: 404, as py42 warns.
+async fn v1_user_my(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let who = match authenticate(&state, &headers, Api::V1) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    match USERS.iter().find(|u| u.username == who) {
+        Some(u) => http::json(StatusCode::OK, json!({ "data": user_json(u) })),
+        None => error(
+            Api::V1,
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "User not found: API clients have no current user",
+        ),
+    }
 }
 
 /// `GET /api/v1/User/{uid}`: one user by `userUid` or `userId`.

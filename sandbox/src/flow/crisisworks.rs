@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use crate::fixtures as fx;
 use crate::http::{self, Credentials};
-use crate::state::{AppState, bump};
+use crate::state::{AppState, Extra, bump};
 
 /// JWT audience of Crisisworks tokens.
 const AUD: &str = "crisisworks";
@@ -145,7 +145,15 @@ async fn auth(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
             return fail(StatusCode::UNAUTHORIZED, INVALID_CREDENTIALS);
         }
     }
-    let token = state.issue(AUD, user.username, TOKEN_TTL, Some(&site), None);
+    let token = state.issue(
+        AUD,
+        user.username,
+        TOKEN_TTL,
+        Extra {
+            site: Some(&site),
+            ..Extra::default()
+        },
+    );
     bump(&state.counters.crisisworks_logins);
     http::json(
         StatusCode::OK,

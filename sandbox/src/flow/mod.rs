@@ -9,5 +9,6 @@
 pub mod basicapp;
 pub mod beyondtrust;
 pub mod code42;
+pub mod code42_gateway;
 pub mod control;
 pub mod crisisworks;

@@ -1,11 +1,11 @@
 //! BeyondTrust Password Safe: OAuth token → SignAppIn (Bearer or PS-Auth) →
 //! cookie session → Signout; licence 403; disabled versions 410.
 
-use std::time::Duration;
-
 use sesame_sandbox::fixtures as fx;
 
-use crate::{send, send_text, start};
+use serde_json::json;
+
+use crate::{move_clock, send, send_text, start};
 
 const API: &str = "/beyondtrust/BeyondTrust/api/public/v3";
 
@@ -111,13 +111,6 @@ async fn oauth_sign_in_session_and_sign_out() {
     )
     .await;
     assert_eq!(status, 401, "signed-out session");
-    let (status, _) = send_text(
-        client
-            .post(format!("{base}{API}/Auth/Signout"))
-            .header("cookie", &cookie),
-    )
-    .await;
-    assert_eq!(status, 401, "session already ended");
 
     let stats = sb.stats();
     assert_eq!(stats.signouts, 1);
@@ -130,6 +123,41 @@ async fn oauth_sign_in_session_and_sign_out() {
         ),
         (1, 1, 2)
     );
+}
+
+#[tokio::test]
+async fn signout_needs_no_session_but_an_ended_one_stays_ended() {
+    let (sb, client) = start().await;
+    let base = sb.base_url();
+    let ps_auth = format!(
+        "PS-Auth key={}; runas={};",
+        fx::BEYONDTRUST_PS_KEY,
+        fx::BEYONDTRUST_RUNAS
+    );
+    let (_, _, cookie) = sign_in(&client, &base, &ps_auth).await;
+    let cookie = cookie.expect("session cookie");
+    let sign_out = |cookie: Option<&str>| {
+        let request = client.post(format!("{base}{API}/Auth/Signout"));
+        match cookie {
+            Some(c) => request.header("cookie", c.to_string()),
+            None => request,
+        }
+    };
+    assert_eq!(send_text(sign_out(Some(&cookie))).await.0, 200);
+    let (status, _) = send_text(sign_out(Some(&cookie))).await;
+    assert_eq!(status, 200, "the seed: Signout needs no permission");
+    let (status, _) = send_text(sign_out(None)).await;
+    assert_eq!(status, 200, "Signout without any session cookie");
+    let (status, _) = send(
+        client
+            .get(format!("{base}{API}/ManagedSystems"))
+            .header("cookie", &cookie),
+    )
+    .await;
+    assert_eq!(status, 401, "the ended session is still refused");
+    let stats = sb.stats();
+    assert_eq!(stats.signouts, 1, "only the live session counts as ended");
+    assert_eq!(stats.active_sessions, 0);
 }
 
 #[tokio::test]
@@ -311,7 +339,99 @@ async fn expired_token_cannot_sign_in() {
     .await;
     assert_eq!(tok["expires_in"], 2);
     let bearer = format!("Bearer {}", tok["access_token"].as_str().unwrap());
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    move_clock(&client, &base, json!({ "advance_seconds": 2 })).await;
     let (status, _, cookie) = sign_in(&client, &base, &bearer).await;
     assert_eq!((status, cookie), (401, None));
+}
+
+#[tokio::test]
+async fn paths_ignore_case_as_on_iis() {
+    let (sb, client) = start().await;
+    let base = sb.base_url();
+    // The spellings of the official library (`Auth/connect/token`,
+    // `managedsystems`) and of the seed (`SignAppin`), and shouting.
+    let form = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}",
+        fx::BEYONDTRUST_CLIENT_ID,
+        fx::BEYONDTRUST_CLIENT_SECRET
+    );
+    let (status, tok) = send(
+        client
+            .post(format!("{base}{API}/Auth/connect/token"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form),
+    )
+    .await;
+    assert_eq!(status, 200, "{tok}");
+    let bearer = format!("Bearer {}", tok["access_token"].as_str().unwrap());
+    let response = client
+        .post(format!(
+            "{base}/BEYONDTRUST/beyondtrust/API/public/V3/auth/SignAppin"
+        ))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    for path in [
+        "managedsystems?limit=1",
+        "MANAGEDACCOUNTS",
+        "ManagedSystems",
+    ] {
+        let (status, body) = send(
+            client
+                .get(format!("{base}{API}/{path}"))
+                .header("cookie", &cookie),
+        )
+        .await;
+        assert_eq!((status, body.is_array()), (200, true), "{path}");
+    }
+    let (status, _) = send_text(
+        client
+            .post(format!("{base}{API}/auth/SIGNOUT"))
+            .header("cookie", &cookie),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = send(
+        client
+            .get(format!("{base}{API}/managedsystems"))
+            .header("cookie", &cookie),
+    )
+    .await;
+    assert_eq!(status, 401, "case never revives an ended session");
+    assert_eq!(sb.stats().signouts, 1);
+}
+
+#[tokio::test]
+async fn runas_and_ps_auth_fields_ignore_case_but_not_the_key() {
+    let (sb, client) = start().await;
+    let base = sb.base_url();
+    let upper = format!(
+        "PS-Auth KEY={};RunAs={};PWD=[{}];",
+        fx::BEYONDTRUST_PS_KEY,
+        fx::BEYONDTRUST_RUNAS.to_uppercase(),
+        fx::BEYONDTRUST_RUNAS_PASSWORD
+    );
+    let (status, body, cookie) = sign_in(&client, &base, &upper).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["UserName"], fx::BEYONDTRUST_RUNAS);
+    assert!(cookie.is_some());
+    let wrong_case_key = format!(
+        "PS-Auth key={}; runas={};",
+        fx::BEYONDTRUST_PS_KEY.to_uppercase(),
+        fx::BEYONDTRUST_RUNAS
+    );
+    let (status, _, _) = sign_in(&client, &base, &wrong_case_key).await;
+    assert_eq!(status, 401, "the key is a secret: compared exactly");
+    let wrong_pwd = format!(
+        "PS-Auth key={}; runas={}; pwd=[{}];",
+        fx::BEYONDTRUST_PS_KEY,
+        fx::BEYONDTRUST_RUNAS,
+        fx::BEYONDTRUST_RUNAS_PASSWORD.to_uppercase()
+    );
+    let (status, _, _) = sign_in(&client, &base, &wrong_pwd).await;
+    assert_eq!(status, 401, "the password is compared exactly");
 }

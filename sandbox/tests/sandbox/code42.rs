@@ -1,10 +1,10 @@
 //! Code42 / CrashPlan: OAuth client, basic auth, basic → JWT with TOTP.
 
-use std::time::Duration;
-
 use sesame_sandbox::fixtures as fx;
 
-use crate::{claims, send, start, totp_code};
+use serde_json::json;
+
+use crate::{claims, move_clock, send, start, totp_code};
 
 async fn oauth_token(
     client: &reqwest::Client,
@@ -352,7 +352,7 @@ async fn short_lived_token_expires() {
     let url = format!("{base}/code42/api/v1/User");
     let (status, _) = send(client.get(&url).bearer_auth(token)).await;
     assert_eq!(status, 200);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    move_clock(&client, &base, json!({ "advance_seconds": 2 })).await;
     let (status, body) = send(client.get(&url).bearer_auth(token)).await;
     assert_eq!(status, 401);
     assert_eq!(body[0]["name"], "TOKEN_EXPIRED");

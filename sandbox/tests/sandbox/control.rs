@@ -5,19 +5,20 @@ use sesame_sandbox::{Sandbox, Stats, fixtures as fx};
 
 use crate::{send, send_text, start};
 
-#[allow(clippy::too_many_lines)] // split by issue 7's runner redesign
-#[tokio::test]
-async fn revoke_invalidates_tokens_and_sessions() {
-    let (sb, client) = start().await;
-    let base = sb.base_url();
-    let (_, c42) = send(
+/// A Code42 API-client bearer token.
+async fn code42_token(client: &reqwest::Client, base: &str) -> String {
+    let (_, body) = send(
         client
             .post(format!("{base}/code42/v1/oauth"))
             .basic_auth(fx::CODE42_CLIENT_ID, Some(fx::CODE42_CLIENT_SECRET)),
     )
     .await;
-    let c42 = c42["access_token"].as_str().unwrap().to_string();
-    let (_, cw) = send(
+    body["access_token"].as_str().unwrap().to_string()
+}
+
+/// A Crisisworks token for the user without MFA.
+async fn crisisworks_token(client: &reqwest::Client, base: &str) -> String {
+    let (_, body) = send(
         client
             .post(format!("{base}/crisisworks/api/json/auth"))
             .header("content-type", "application/json")
@@ -29,8 +30,11 @@ async fn revoke_invalidates_tokens_and_sessions() {
             ),
     )
     .await;
-    let cw = cw["token"].as_str().unwrap().to_string();
-    let bt_api = format!("{base}/beyondtrust/BeyondTrust/api/public/v3");
+    body["token"].as_str().unwrap().to_string()
+}
+
+/// A BeyondTrust PS-Auth session: the `name=value` cookie.
+async fn beyondtrust_cookie(client: &reqwest::Client, bt_api: &str) -> String {
     let response = client
         .post(format!("{bt_api}/Auth/SignAppIn"))
         .header(
@@ -44,13 +48,23 @@ async fn revoke_invalidates_tokens_and_sessions() {
         .send()
         .await
         .unwrap();
-    let cookie = response.headers()["set-cookie"]
+    response.headers()["set-cookie"]
         .to_str()
         .unwrap()
         .split(';')
         .next()
         .unwrap()
-        .to_string();
+        .to_string()
+}
+
+#[tokio::test]
+async fn revoke_invalidates_tokens_and_sessions() {
+    let (sb, client) = start().await;
+    let base = sb.base_url();
+    let c42 = code42_token(&client, &base).await;
+    let cw = crisisworks_token(&client, &base).await;
+    let bt_api = format!("{base}/beyondtrust/BeyondTrust/api/public/v3");
+    let cookie = beyondtrust_cookie(&client, &bt_api).await;
 
     let c42_get = || {
         client
@@ -85,17 +99,11 @@ async fn revoke_invalidates_tokens_and_sessions() {
     );
 
     // A new login after revocation works.
-    let (status, fresh) = send(
-        client
-            .post(format!("{base}/code42/v1/oauth"))
-            .basic_auth(fx::CODE42_CLIENT_ID, Some(fx::CODE42_CLIENT_SECRET)),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let fresh = code42_token(&client, &base).await;
     let (status, _) = send(
         client
             .get(format!("{base}/code42/api/v1/User"))
-            .bearer_auth(fresh["access_token"].as_str().unwrap()),
+            .bearer_auth(fresh),
     )
     .await;
     assert_eq!(status, 200);
@@ -146,6 +154,51 @@ async fn fixtures_text_names_every_fixture() {
 }
 
 #[tokio::test]
+async fn fixtures_json_names_every_constant() {
+    let (sb, client) = start().await;
+    let (status, body) =
+        send(client.get(format!("{}/_sandbox/fixtures.json", sb.base_url()))).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["BEYONDTRUST_PS_KEY"], fx::BEYONDTRUST_PS_KEY);
+    assert_eq!(body["CODE42_TENANT_UID"], fx::CODE42_TENANT_UID);
+    assert_eq!(body.as_object().unwrap().len(), fx::ALL.len());
+}
+
+#[test]
+fn fixture_credentials_have_the_vendors_formats() {
+    let hex = |s: &str| s.bytes().all(|b| b.is_ascii_hexdigit());
+    let guid = |s: &str| {
+        let parts: Vec<&str> = s.split('-').collect();
+        parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12]) && parts.iter().all(|p| hex(p))
+    };
+    for id in [
+        fx::BEYONDTRUST_CLIENT_ID,
+        fx::BEYONDTRUST_SHORT_CLIENT_ID,
+        fx::BEYONDTRUST_UNLICENSED_CLIENT_ID,
+    ] {
+        assert!(guid(id), "BeyondTrust client id {id} is a GUID");
+    }
+    for secret in [
+        fx::BEYONDTRUST_CLIENT_SECRET,
+        fx::BEYONDTRUST_SHORT_CLIENT_SECRET,
+        fx::BEYONDTRUST_UNLICENSED_CLIENT_SECRET,
+        fx::CODE42_CLIENT_SECRET,
+        fx::CODE42_SHORT_CLIENT_SECRET,
+    ] {
+        assert!((36..=64).contains(&secret.len()), "secret {secret}");
+    }
+    for key in [fx::BEYONDTRUST_PS_KEY, fx::BEYONDTRUST_UNLICENSED_PS_KEY] {
+        assert!(key.len() == 128 && hex(key), "PS-Auth key {key}");
+    }
+    for id in [fx::CODE42_CLIENT_ID, fx::CODE42_SHORT_CLIENT_ID] {
+        assert!(
+            id.starts_with("key-") && guid(&id[4..]),
+            "Code42 client id {id}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn shutdown_stops_serving() {
     let sb = Sandbox::start(0).await.unwrap();
     let addr = sb.addr();
@@ -167,7 +220,7 @@ async fn serve_runs_until_the_future_completes() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(sesame_sandbox::serve(listener, async move {
+    let task = tokio::spawn(sesame_sandbox::serve(listener, None, async move {
         let _ = stopped.await;
     }));
     let client = reqwest::Client::new();

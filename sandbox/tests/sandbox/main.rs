@@ -6,9 +6,12 @@
 
 mod basicapp;
 mod beyondtrust;
+mod clock;
 mod code42;
+mod code42_login;
 mod control;
 mod crisisworks;
+mod root;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -57,4 +60,20 @@ pub fn claims(token: &str) -> Value {
         .decode(payload)
         .expect("base64url");
     serde_json::from_slice(&bytes).expect("json claims")
+}
+
+/// TOTP code for `secret` at unix time `unix` (e.g. the sandbox clock).
+pub fn totp_code_at(secret: &str, unix: u64) -> String {
+    sesame_sandbox::totp::generator(secret).generate(unix)
+}
+
+/// `POST /_sandbox/clock` with `body`; returns the status and the JSON answer.
+pub async fn move_clock(client: &reqwest::Client, base: &str, body: Value) -> (u16, Value) {
+    send(
+        client
+            .post(format!("{base}/_sandbox/clock"))
+            .header("content-type", "application/json")
+            .body(body.to_string()),
+    )
+    .await
 }
