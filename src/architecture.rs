@@ -71,6 +71,7 @@ const LEAVES: &[&str] = &[
     "diagnostic",
     "exit",
     "prompt",
+    "private_file",
 ];
 
 /// Adds every `crate::NAME` that the file at `path` mentions.

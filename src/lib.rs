@@ -13,7 +13,7 @@
 //! `assertion` (response checks, failures as data), `template`, `secret`,
 //! `source` and `report` are synchronous and do no network I/O; `report`
 //! sees results and redaction, never `http`. Leaf helpers (`clock`, `text`,
-//! `blocking`, `duration`, `diagnostic`, `exit`, `prompt`) import no layer. The rules
+//! `blocking`, `duration`, `diagnostic`, `exit`, `prompt`, `private_file`) import no layer. The rules
 //! are checked by the tests in `architecture.rs`.
 
 #[cfg(test)]
@@ -29,6 +29,7 @@ pub mod exchange;
 pub mod exit;
 pub mod http;
 pub mod plan;
+pub mod private_file;
 pub mod prompt;
 pub mod report;
 pub mod runner;

@@ -14,7 +14,6 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -144,28 +143,12 @@ fn read_file(path: &Path) -> Result<Vec<Entry>, String> {
 }
 
 fn write_file(dir: &Path, used: &BTreeSet<Entry>) -> std::io::Result<()> {
-    create_private_dir(dir)?;
     let body = serde_json::to_vec_pretty(&LedgerFile {
         version: 1,
         used: used.iter().cloned().collect(),
     })
     .map_err(std::io::Error::other)?;
-    let tmp = dir.join(format!("{FILE_NAME}.{}.tmp", std::process::id()));
-    let mut file = private_file(&tmp, false)?;
-    file.write_all(&body)?;
-    file.sync_all()?;
-    drop(file);
-    fs::rename(&tmp, dir.join(FILE_NAME)).inspect_err(|_| {
-        let _ = fs::remove_file(&tmp);
-    })
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
+    crate::private_file::write(&dir.join(FILE_NAME), &body)
 }
 
 /// Opens `path` for writing with mode 0600 (`exclusive`: fail if it exists).
@@ -193,7 +176,7 @@ impl FileLock {
     /// `None` when the folder cannot be written or another process held the
     /// lock for too long: go on unlocked rather than block a login.
     fn acquire(dir: &Path) -> Option<FileLock> {
-        create_private_dir(dir).ok()?;
+        crate::private_file::create_dir(dir).ok()?;
         let path = dir.join(LOCK_NAME);
         let deadline = std::time::Instant::now() + LOCK_PATIENCE;
         loop {
