@@ -20,6 +20,7 @@ pub mod plan;
 pub mod report;
 pub mod runner;
 pub mod secret;
+pub mod signal;
 pub mod source;
 pub mod template;
 

@@ -10,6 +10,7 @@ mod auth_flow;
 mod auth_mask;
 mod auth_secrets;
 mod auth_totp;
+mod cli_surface;
 mod core_captures;
 mod core_commands;
 mod core_errors;

@@ -4,6 +4,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use clap_complete::Shell;
+
+use crate::cli::color::ColorChoice;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,6 +22,10 @@ runs the requests in order, captures values and checks the responses.",
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the output: auto (a terminal; NO_COLOR turns it off,
+    /// CLICOLOR_FORCE or FORCE_COLOR on), always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -41,6 +48,27 @@ pub enum Command {
     Demo(DemoArgs),
     /// Manage the credential cache
     Cache(CacheArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_long_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    #[command(after_long_help = "Examples:\n  sesame man | man -l -\n  \
+sesame man > ~/.local/share/man/man1/sesame.1")]
+    Man,
+}
+
+const COMPLETIONS_HELP: &str = "Install (then open a new shell):\n  \
+bash        sesame completions bash > ~/.local/share/bash-completion/completions/sesame\n  \
+zsh         sesame completions zsh > ~/.zfunc/_sesame   (with fpath+=~/.zfunc before compinit)\n  \
+fish        sesame completions fish > ~/.config/fish/completions/sesame.fish\n  \
+powershell  sesame completions powershell >> $PROFILE\n  \
+elvish      sesame completions elvish >> ~/.config/elvish/rc.elv";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: Shell,
 }
 
 /// Options that pick the environment and variables.
@@ -55,6 +83,10 @@ pub struct ScopeArgs {
     /// Folder of auth profiles (default: profiles/ at the project root)
     #[arg(long, value_name = "DIR")]
     pub profiles: Option<PathBuf>,
+    /// Where to look for the project root when the current folder is not
+    /// in a project: the first path of the command line.
+    #[arg(skip)]
+    pub search_from: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -75,10 +107,13 @@ pub struct RunArgs {
     /// Files run in parallel (default: number of CPUs); requests within a file stay in order
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Run only the K-th of N slices of the files (1-based), for CI matrices
-    #[arg(long, value_name = "K/N")]
+    /// Run only the K-th of N slices of the files (1-based), for CI matrices;
+    /// `auto` reads GitLab's CI_NODE_INDEX and CI_NODE_TOTAL (`parallel:`)
+    #[arg(long, value_name = "K/N|auto")]
     pub shard: Option<String>,
-    /// Write a report: junit:PATH, json:PATH or tap:PATH (repeatable)
+    /// Write a report: junit:PATH, json:PATH or tap:PATH (repeatable; each
+    /// to its own path). PATH `-` is standard output, and the console
+    /// report then goes to standard error
     #[arg(long, value_name = "KIND:PATH")]
     pub report: Vec<String>,
     /// Show requests and responses (secrets masked)
@@ -155,9 +190,9 @@ pub struct CurlArgs {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// Which schema: request, profile, config, or all (one document with all three)
-    #[arg(default_value = "all")]
-    pub kind: String,
+    /// Only one kind of file: request, profile or config (default: one
+    /// document for all three)
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -110,7 +110,7 @@ pub fn sandbox(args: &SandboxArgs, out: &Output) -> i32 {
         let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
         eprintln!("sandbox listening on http://{addr} (Ctrl-C stops it); `sesame sandbox --fixtures` lists the test users and secrets");
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+            crate::signal::interrupted().await;
         };
         match sesame_sandbox::serve(listener, shutdown).await {
             Ok(()) => exit::OK,

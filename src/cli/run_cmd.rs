@@ -12,13 +12,14 @@ use crate::auth::totp::Ledger;
 use crate::auth::totp_provider::{NoTotp, RunTotp};
 use crate::cli::args::{RunArgs, ValidateArgs};
 use crate::cli::output::{Output, print_diagnostics};
+use crate::cli::run_options;
 use crate::cli::session::{Session, http_client, tokio_runtime};
 use crate::diagnostic::Diagnostic;
 use crate::exit;
 use crate::plan::{Compiler, FilePlan, Plan};
+use crate::report::Fanout;
 use crate::report::console::{ConsoleOptions, ConsoleReporter};
 use crate::report::event::{Event, Reporter};
-use crate::report::{Fanout, ReportSpec};
 use crate::runner::run::{RunInput, execute};
 use crate::runner::runtime::Flags;
 use crate::secret::Redactor;
@@ -97,28 +98,13 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         Ok(s) => s,
         Err(d) => return print_diagnostics(out, &d),
     };
-    let mut reports = Vec::new();
-    for r in &args.report {
-        match r.parse::<ReportSpec>() {
-            Ok(spec) => reports.push(spec),
-            Err(e) => {
-                return print_diagnostics(
-                    out,
-                    &[Diagnostic::new(e)
-                        .with_hint("write --report junit:PATH, json:PATH or tap:PATH")],
-                );
-            }
-        }
-    }
-    let shard = match args.shard.as_deref().map(parse_shard).transpose() {
+    let reports = match run_options::reports(&args.report) {
+        Ok(r) => r,
+        Err(d) => return print_diagnostics(out, &[d]),
+    };
+    let shard = match run_options::shard(args.shard.as_deref(), |k| std::env::var(k).ok()) {
         Ok(s) => s,
-        Err(e) => {
-            return print_diagnostics(
-                out,
-                &[Diagnostic::new(e)
-                    .with_hint("write --shard K/N with 1 <= K <= N, e.g. --shard 2/4")],
-            );
-        }
+        Err(d) => return print_diagnostics(out, &[d]),
     };
     if args.jobs == Some(0) {
         return print_diagnostics(out, &[Diagnostic::new("--jobs must be at least 1")]);
@@ -140,12 +126,13 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
             .unwrap_or(2)
     });
     let requests: usize = files.iter().map(|f| f.requests.len()).sum();
+    let console = run_options::console(out, &reports, requests, args);
     writers.push(Box::new(ConsoleReporter::new(
-        Box::new(std::io::BufWriter::new(std::io::stdout())),
+        console.sink,
         ConsoleOptions {
-            color: out.color,
+            color: console.color,
             verbose: args.verbose,
-            progress: out.stderr_terminal && requests > 50 && !args.verbose,
+            progress: console.progress,
             parallel: jobs > 1 && files.len() > 1,
             frozen_time: out.frozen_time,
         },
@@ -234,24 +221,6 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         }
         Err(_) => code.max(exit::FAILED),
     }
-}
-
-fn parse_shard(s: &str) -> Result<(usize, usize), String> {
-    let (k, n) = s
-        .split_once('/')
-        .ok_or_else(|| format!("invalid --shard `{s}`"))?;
-    let k: usize = k
-        .trim()
-        .parse()
-        .map_err(|_| format!("invalid --shard `{s}`"))?;
-    let n: usize = n
-        .trim()
-        .parse()
-        .map_err(|_| format!("invalid --shard `{s}`"))?;
-    if n == 0 || k == 0 || k > n {
-        return Err(format!("invalid --shard `{s}`"));
-    }
-    Ok((k, n))
 }
 
 /// `--tag`, `--filter`, `--shard`, in that order.

@@ -33,7 +33,8 @@ use super::event::{Event, Outcome, Reporter, RequestResult};
 use super::excerpt::excerpt;
 
 pub struct JunitReporter {
-    file: Option<File>,
+    file: Option<super::Sink>,
+    /// The file's path, or `-`, for error messages.
     path: PathBuf,
     dry_run: bool,
     /// Suites of files that have started and not ended.
@@ -47,14 +48,21 @@ impl JunitReporter {
     /// Creates (truncates) the file now, so a bad path fails before the run;
     /// the XML is written at [`Reporter::finish`].
     pub fn new(path: PathBuf) -> io::Result<Self> {
-        Ok(JunitReporter {
-            file: Some(File::create(&path)?),
-            path,
+        let file = File::create(&path)?;
+        Ok(Self::to_writer(Box::new(file), path))
+    }
+
+    /// Writes the XML to `out` at [`Reporter::finish`]; `label` names it in
+    /// error messages (`-` for standard output).
+    pub fn to_writer(out: super::Sink, label: PathBuf) -> Self {
+        JunitReporter {
+            file: Some(out),
+            path: label,
             dry_run: false,
             running: HashMap::new(),
             ended: BTreeMap::new(),
             report: Report::new("sesame"),
-        })
+        }
     }
 
     fn suite(&mut self, index: usize, name: &str, path: &str) -> &mut TestSuite {
