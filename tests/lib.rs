@@ -20,6 +20,7 @@ mod core_requests;
 mod docs;
 mod e2e_failures;
 mod e2e_flows;
+mod junit_report;
 mod regressions;
 mod schema;
 mod smoke;
