@@ -23,4 +23,5 @@ mod e2e_flows;
 mod junit_report;
 mod regressions;
 mod schema;
+mod schema_document;
 mod smoke;

@@ -40,7 +40,10 @@ pub enum Command {
     Totp(TotpArgs),
     /// Print the equivalent curl commands of a request file
     Curl(CurlArgs),
-    /// Print the JSON Schema of request files, profiles and sesame.yaml
+    /// Print the JSON Schema of request files, profiles and sesame.yaml (for editors)
+    #[command(
+        after_long_help = "Examples:\n  sesame schema > sesame.schema.json              one document: $defs for each kind, anyOf over them\n  sesame schema request > .sesame/request.schema.json\n\nThen start a request file with\n  # yaml-language-server: $schema=../.sesame/request.schema.json"
+    )]
     Schema(SchemaArgs),
     /// Serve the vendor emulator on loopback
     Sandbox(SandboxArgs),
