@@ -387,3 +387,40 @@ fn project_root_found_from_the_first_path() {
     run.assert_code(0);
     assert_eq!(run.stdout, "1 file, 1 request and 0 profiles: valid\n");
 }
+
+/// The CI recipes are well-formed YAML, and every sesame command in them
+/// parses (`--help` appended: clap checks the flags, nothing runs).
+#[test]
+fn ci_md_recipes_parse() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/ci.md")).unwrap();
+    let mut blocks = 0;
+    let mut commands = 0;
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match (&mut current, line.trim_start()) {
+            (None, l) if l.starts_with("```yaml") => current = Some(String::new()),
+            (Some(b), l) if l.starts_with("```") => {
+                let _: serde_json::Value = serde_saphyr::from_str(b)
+                    .unwrap_or_else(|e| panic!("docs/ci.md block {blocks}: {e}\n{b}"));
+                blocks += 1;
+                current = None;
+            }
+            (Some(b), l) => {
+                b.push_str(line);
+                b.push('\n');
+                let l = l.trim_start_matches("- ").trim_start_matches("run: ");
+                if let Some(rest) = l.strip_prefix("sesame ").filter(|r| !r.contains("${{")) {
+                    let mut args: Vec<&str> = rest.split_whitespace().collect();
+                    args.push("--help");
+                    Project::new().run(&args).assert_code(0);
+                    commands += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        blocks >= 4 && commands >= 3,
+        "{blocks} blocks, {commands} commands"
+    );
+}

@@ -128,3 +128,36 @@ GET {URL}/json → no response (0 attempts)
     </testsuite>
 </testsuites>
 "##;
+
+/// The JSON report of a run with every outcome, and of a dry run, matches
+/// the schema documented in `docs/report.schema.json`.
+#[test]
+fn json_report_matches_its_documented_schema() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/report.schema.json"
+    ))
+    .unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let v = jsonschema::validator_for(&schema).expect("schema compiles");
+    let server = TestServer::start();
+    let p = project(&server);
+    for args in [
+        &["run", "--jobs", "1", "--report", "json:-"][..],
+        &["run", "--dry-run", "--report", "json:-"][..],
+    ] {
+        let run = p.run(args);
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+        let errors: Vec<String> = v
+            .iter_errors(&doc)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{args:?}: {errors:?}\n{}", run.stdout);
+        assert_eq!(doc["files"].as_array().unwrap().len(), 3);
+    }
+    // The schema is strict: an unknown field is refused.
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&p.run(&["run", "--report", "json:-"]).stdout).unwrap();
+    doc["summary"]["extra"] = 1.into();
+    assert!(!v.is_valid(&doc));
+}
