@@ -31,6 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run request files (default: requests/)
+    #[command(after_long_help = RUN_EXAMPLES)]
     Run(RunArgs),
     /// Parse every file, check templates, JSONPaths, profiles and secret sources; send nothing
     Validate(ValidateArgs),
@@ -59,6 +60,21 @@ pub enum Command {
 sesame man > ~/.local/share/man/man1/sesame.1")]
     Man,
 }
+
+const RUN_EXAMPLES: &str = "Examples:\n  \
+sesame run                                   every file under requests/\n  \
+sesame run requests/smoke.yaml --env prod    one file, with the prod environment of sesame.yaml\n  \
+sesame run --filter users --var org_id=42    only requests or files whose name contains `users`\n  \
+sesame run --report junit:out/junit.xml      a JUnit file for the CI's test view (repeatable)\n  \
+sesame run --report json:- 2>console.log     the JSON report on stdout; the console goes to stderr\n  \
+sesame run --shard 2/3                       the second of three slices of the files (CI matrices)\n  \
+sesame run --shard auto                      the slice of a GitLab `parallel:` job\n  \
+sesame run --dry-run --verbose               render and print every request; send nothing\n  \
+sesame run --color always | less -R          keep colour in a pager\n\n\
+The project root (the folder of sesame.yaml) is searched upwards from the current \
+folder, else from the first PATH: `sesame run proj/requests/x.yaml` uses proj/sesame.yaml.\n\n\
+Exit codes: 0 passed, 1 a request or expectation failed, 2 invalid input (nothing sent), \
+3 a profile could not log in, 130 interrupted.";
 
 const COMPLETIONS_HELP: &str = "Install (then open a new shell):\n  \
 bash        sesame completions bash > ~/.local/share/bash-completion/completions/sesame\n  \

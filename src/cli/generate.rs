@@ -100,6 +100,12 @@ fn render_subcommand(buf: &mut Vec<u8>, sub: &clap::Command) {
             &format!("{}\n.PP\n", roff_text(&about.to_string())),
         );
     }
+    if let Some(help) = sub.get_after_long_help() {
+        text.push_str(&format!(
+            ".PP\n.nf\n{}\n.fi\n",
+            roff_text(&help.to_string())
+        ));
+    }
     buf.extend_from_slice(text.as_bytes());
 }
 
