@@ -424,3 +424,81 @@ fn ci_md_recipes_parse() {
         "{blocks} blocks, {commands} commands"
     );
 }
+
+/// The ```sh blocks of README.md's Install section, in order.
+fn readme_install_blocks() -> Vec<String> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = text
+        .find("## Install")
+        .expect("README has an Install section");
+    let end = start
+        + text[start..]
+            .find("\n## Quick start")
+            .expect("then Quick start");
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text[start..end].lines() {
+        match (&mut current, line) {
+            (None, "```sh") => current = Some(String::new()),
+            (Some(b), "```") => blocks.push(std::mem::take(b)),
+            (Some(b), l) => {
+                b.push_str(l);
+                b.push('\n');
+            }
+            _ => {}
+        }
+        if line == "```" {
+            current = None;
+        }
+    }
+    blocks
+}
+
+/// README's completion and man-page steps, run in an empty home folder with
+/// sesame where `cargo install` puts it, give bash completion and `man sesame`.
+#[test]
+fn readme_install_gives_completions_and_the_man_page() {
+    let blocks = readme_install_blocks();
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    assert!(blocks[0].contains("cargo install --locked --path ."));
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join(".cargo/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_sesame"), bin.join("sesame")).unwrap();
+    let path = format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display());
+    let shell = |script: &str, interactive: bool| {
+        let mut cmd = Command::new("bash");
+        cmd.arg("--noprofile");
+        if interactive {
+            cmd.arg("-i");
+        } else {
+            cmd.arg("--norc");
+        }
+        cmd.args(["-e", "-c", script])
+            .env_clear()
+            .env("HOME", home.path())
+            .env("PATH", &path)
+            .env("TERM", "dumb")
+            .current_dir(home.path());
+        output(cmd)
+    };
+    let run = shell(&blocks[1], false);
+    run.assert_code(0);
+    assert_eq!(run.stderr, "");
+    let completion = shell("complete -p sesame", true);
+    assert_eq!(
+        completion.stdout, "complete -o bashdefault -o default -o nosort -F _sesame sesame\n",
+        "{}",
+        completion.stderr
+    );
+    let man = shell("man -w sesame", false);
+    assert_eq!(
+        man.stdout,
+        format!("{}/.cargo/share/man/man1/sesame.1\n", home.path().display())
+    );
+    let fish =
+        std::fs::read_to_string(home.path().join(".config/fish/completions/sesame.fish")).unwrap();
+    assert!(fish.contains("complete -c sesame"));
+    let zsh = std::fs::read_to_string(home.path().join(".zfunc/_sesame")).unwrap();
+    assert!(zsh.starts_with("#compdef sesame"));
+}

@@ -57,7 +57,7 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff)
     #[command(after_long_help = "Examples:\n  sesame man | man -l -\n  \
-sesame man > ~/.local/share/man/man1/sesame.1")]
+sesame man > ~/.cargo/share/man/man1/sesame.1   (found by `man sesame` beside ~/.cargo/bin)")]
     Man,
 }
 
@@ -77,8 +77,8 @@ Exit codes: 0 passed, 1 a request or expectation failed, 2 invalid input (nothin
 3 a profile could not log in, 130 interrupted.";
 
 const COMPLETIONS_HELP: &str = "Install (then open a new shell):\n  \
-bash        sesame completions bash > ~/.local/share/bash-completion/completions/sesame\n  \
-zsh         sesame completions zsh > ~/.zfunc/_sesame   (with fpath+=~/.zfunc before compinit)\n  \
+bash        echo 'source <(sesame completions bash)' >> ~/.bashrc\n  \
+zsh         sesame completions zsh > ~/.zfunc/_sesame   (fpath+=(~/.zfunc) before compinit)\n  \
 fish        sesame completions fish > ~/.config/fish/completions/sesame.fish\n  \
 powershell  sesame completions powershell >> $PROFILE\n  \
 elvish      sesame completions elvish >> ~/.config/elvish/rc.elv";
