@@ -108,10 +108,8 @@ impl CredCache {
         let mut f = private_file(&tmp)?;
         f.write_all(serde_json::to_string(creds).unwrap_or_default().as_bytes())?;
         drop(f);
-        // On Windows, rename fails when the target exists; the loop above
-        // removed the profile's older files, so only a racing run's remains.
-        #[cfg(not(unix))]
-        let _ = std::fs::remove_file(self.path(key));
+        // Atomic replace on every platform (MoveFileExW with
+        // MOVEFILE_REPLACE_EXISTING on Windows).
         std::fs::rename(tmp, self.path(key))
     }
 }
