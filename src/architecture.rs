@@ -72,6 +72,7 @@ const LEAVES: &[&str] = &[
     "exit",
     "prompt",
     "private_file",
+    "signal",
 ];
 
 /// Adds every `crate::NAME` that the file at `path` mentions.

@@ -189,10 +189,11 @@ impl Diagnostic {
 
     pub fn render(&self, color: bool) -> String {
         let (red, blue, bold) = if color {
+            // Forced: the caller decided (`--color`), not the console crate.
             (
-                Style::new().red().bold(),
-                Style::new().blue().bold(),
-                Style::new().bold(),
+                Style::new().red().bold().force_styling(true),
+                Style::new().blue().bold().force_styling(true),
+                Style::new().bold().force_styling(true),
             )
         } else {
             (Style::new(), Style::new(), Style::new())

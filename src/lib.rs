@@ -13,7 +13,7 @@
 //! `assertion` (response checks, failures as data), `template`, `secret`,
 //! `source` and `report` are synchronous and do no network I/O; `report`
 //! sees results and redaction, never `http`. Leaf helpers (`clock`, `text`,
-//! `blocking`, `duration`, `diagnostic`, `exit`, `prompt`, `private_file`) import no layer. The rules
+//! `blocking`, `duration`, `diagnostic`, `exit`, `prompt`, `private_file`, `signal`) import no layer. The rules
 //! are checked by the tests in `architecture.rs`.
 
 #[cfg(test)]
@@ -34,6 +34,7 @@ pub mod prompt;
 pub mod report;
 pub mod runner;
 pub mod secret;
+pub mod signal;
 pub mod source;
 pub mod template;
 pub mod text;

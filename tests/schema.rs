@@ -70,9 +70,8 @@ fn schema_refuses_unknown_keys_and_bad_shapes() {
         serde_json::json!({"requests": [{"url": "http://x", "expect": {"status": true}}]});
     assert!(!requests.is_valid(&bad_status));
     let bad_operator = serde_json::json!({"requests": [{"url": "http://x", "expect": {"json": {"$.a": {"containz": 1}}}}]});
-    // An object with an unknown key is still a valid *equality* matcher in the
-    // schema (any JSON value); the loader is the one that refuses it.
-    assert!(requests.is_valid(&bad_operator));
+    // A map is always operators, as in the loader: an unknown name is refused.
+    assert!(!requests.is_valid(&bad_operator));
     let good = serde_json::json!({"requests": [{"url": "http://x", "expect": {"status": "2xx", "json": {"$.a": {"gt": 1}}}}]});
     assert!(requests.is_valid(&good));
 }

@@ -20,14 +20,33 @@ pub fn cache_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "sesame").map(|p| p.cache_dir().to_path_buf())
 }
 
-/// Creates `dir` (and parents) with mode 0700.
+/// Creates `dir` (and parents), readable by the user alone: mode 0700 on
+/// Unix. Elsewhere (Windows) the folder inherits the ACLs of the user
+/// profile it lives in (`%LOCALAPPDATA%`), which already keep other users out.
 pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)?;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// Opens `path` for writing, truncated, mode 0600 on Unix (elsewhere the
+/// folder's ACLs apply, see [`ensure_private_dir`]).
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -75,7 +94,6 @@ impl CredCache {
 
     /// Writes `creds` under `key`, mode 0600, replacing older logins of the profile.
     pub fn store(&self, key: &str, creds: &CachedCreds) -> std::io::Result<()> {
-        use std::os::unix::fs::OpenOptionsExt;
         ensure_private_dir(&self.dir)?;
         let profile = key.rsplit_once('-').map(|(p, _)| p).unwrap_or(key);
         if let Ok(entries) = std::fs::read_dir(&self.dir) {
@@ -87,14 +105,11 @@ impl CredCache {
             }
         }
         let tmp = self.dir.join(format!(".{key}.tmp"));
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
+        let mut f = private_file(&tmp)?;
         f.write_all(serde_json::to_string(creds).unwrap_or_default().as_bytes())?;
         drop(f);
+        // Atomic replace on every platform (MoveFileExW with
+        // MOVEFILE_REPLACE_EXISTING on Windows).
         std::fs::rename(tmp, self.path(key))
     }
 }

@@ -4,6 +4,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use clap_complete::Shell;
+
+use crate::cli::color::ColorChoice;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,11 +22,16 @@ runs the requests in order, captures values and checks the responses.",
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the output: auto (a terminal; NO_COLOR turns it off,
+    /// CLICOLOR_FORCE or FORCE_COLOR on), always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run request files (default: requests/)
+    #[command(after_long_help = RUN_EXAMPLES)]
     Run(RunArgs),
     /// Parse every file, check templates, JSONPaths, profiles and secret sources; send nothing
     Validate(ValidateArgs),
@@ -33,7 +41,10 @@ pub enum Command {
     Totp(TotpArgs),
     /// Print the equivalent curl commands of a request file
     Curl(CurlArgs),
-    /// Print the JSON Schema of request files, profiles and sesame.yaml
+    /// Print the JSON Schema of request files, profiles and sesame.yaml (for editors)
+    #[command(
+        after_long_help = "Examples:\n  sesame schema > sesame.schema.json              one document: $defs for each kind, anyOf over them\n  sesame schema request > .sesame/request.schema.json\n\nThen start a request file with\n  # yaml-language-server: $schema=../.sesame/request.schema.json"
+    )]
     Schema(SchemaArgs),
     /// Serve the vendor emulator on loopback
     Sandbox(SandboxArgs),
@@ -41,6 +52,42 @@ pub enum Command {
     Demo(DemoArgs),
     /// Manage the credential cache
     Cache(CacheArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_long_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    #[command(after_long_help = "Examples:\n  sesame man | man -l -\n  \
+sesame man > ~/.cargo/share/man/man1/sesame.1   (found by `man sesame` beside ~/.cargo/bin)")]
+    Man,
+}
+
+const RUN_EXAMPLES: &str = "Examples:\n  \
+sesame run                                   every file under requests/\n  \
+sesame run requests/smoke.yaml --env prod    one file, with the prod environment of sesame.yaml\n  \
+sesame run --filter users --var org_id=42    only requests or files whose name contains `users`\n  \
+sesame run --report junit:out/junit.xml      a JUnit file for the CI's test view (repeatable)\n  \
+sesame run --report json:- 2>console.log     the JSON report on stdout; the console goes to stderr\n  \
+sesame run --shard 2/3                       the second of three slices of the files (CI matrices)\n  \
+sesame run --shard auto                      the slice of a GitLab `parallel:` job\n  \
+sesame run --dry-run --verbose               render and print every request; send nothing\n  \
+sesame run --color always | less -R          keep colour in a pager\n\n\
+The project root (the folder of sesame.yaml) is searched upwards from the current \
+folder, else from the first PATH: `sesame run proj/requests/x.yaml` uses proj/sesame.yaml.\n\n\
+Exit codes: 0 passed, 1 a request or expectation failed, 2 invalid input (nothing sent), \
+3 a profile could not log in, 130 interrupted.";
+
+const COMPLETIONS_HELP: &str = "Install (then open a new shell):\n  \
+bash        echo 'source <(sesame completions bash)' >> ~/.bashrc\n  \
+zsh         sesame completions zsh > ~/.zfunc/_sesame   (fpath+=(~/.zfunc) before compinit)\n  \
+fish        sesame completions fish > ~/.config/fish/completions/sesame.fish\n  \
+powershell  sesame completions powershell >> $PROFILE\n  \
+elvish      sesame completions elvish >> ~/.config/elvish/rc.elv";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: Shell,
 }
 
 /// Options that pick the environment and variables.
@@ -55,6 +102,10 @@ pub struct ScopeArgs {
     /// Folder of auth profiles (default: profiles/ at the project root)
     #[arg(long, value_name = "DIR")]
     pub profiles: Option<PathBuf>,
+    /// Where to look for the project root when the current folder is not
+    /// in a project: the first path of the command line.
+    #[arg(skip)]
+    pub search_from: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -75,10 +126,13 @@ pub struct RunArgs {
     /// Files run in parallel (default: number of CPUs); requests within a file stay in order
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Run only the K-th of N slices of the files (1-based), for CI matrices
-    #[arg(long, value_name = "K/N")]
+    /// Run only the K-th of N slices of the files (1-based), for CI matrices;
+    /// `auto` reads GitLab's CI_NODE_INDEX and CI_NODE_TOTAL (`parallel:`)
+    #[arg(long, value_name = "K/N|auto")]
     pub shard: Option<String>,
-    /// Write a report: junit:PATH, json:PATH or tap:PATH (repeatable)
+    /// Write a report: junit:PATH, json:PATH or tap:PATH (repeatable; each
+    /// to its own path). PATH `-` is standard output, and the console
+    /// report then goes to standard error
     #[arg(long, value_name = "KIND:PATH")]
     pub report: Vec<String>,
     /// Show requests and responses (secrets masked)
@@ -155,9 +209,9 @@ pub struct CurlArgs {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// Which schema: request, profile, config, or all (one document with all three)
-    #[arg(default_value = "all")]
-    pub kind: String,
+    /// Only one kind of file: request, profile or config (default: one
+    /// document for all three)
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Args)]

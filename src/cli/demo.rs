@@ -113,7 +113,7 @@ pub fn sandbox(args: &SandboxArgs, out: &Output) -> i32 {
             eprintln!("{root} is also served at http://{addr}/");
         }
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+            crate::signal::interrupted().await;
         };
         match sesame_sandbox::serve(listener, args.root, shutdown).await {
             Ok(()) => exit::OK,

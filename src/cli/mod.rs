@@ -2,10 +2,13 @@
 //! one module per command that needs more than a few lines.
 
 pub mod args;
+pub mod color;
 pub mod curl;
 pub mod demo;
+pub mod generate;
 pub mod output;
 pub mod run_cmd;
+pub mod run_options;
 pub mod session;
 pub mod tools;
 
@@ -32,13 +35,24 @@ where
             return code;
         }
     };
-    let out = Output::detect();
+    let out = Output::detect(cli.color);
     match cli.command {
-        Command::Run(a) => run_cmd::run(&a, &out),
-        Command::Validate(a) => run_cmd::validate(&a, &out),
+        Command::Run(mut a) => {
+            a.scope.search_from = a.paths.first().cloned();
+            run_cmd::run(&a, &out)
+        }
+        Command::Validate(mut a) => {
+            a.scope.search_from = a.paths.first().cloned();
+            run_cmd::validate(&a, &out)
+        }
+        Command::Completions(a) => generate::completions(a.shell),
+        Command::Man => generate::man(),
         Command::Token(a) => tools::token(&a, &out),
         Command::Totp(a) => tools::totp(&a, &out),
-        Command::Curl(a) => tools::curl(&a, &out),
+        Command::Curl(mut a) => {
+            a.scope.search_from = Some(a.file.clone());
+            tools::curl(&a, &out)
+        }
         Command::Schema(a) => tools::schema(&a, &out),
         Command::Sandbox(a) => demo::sandbox(&a, &out),
         Command::Demo(a) => demo::demo(&a, &out),

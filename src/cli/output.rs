@@ -1,8 +1,9 @@
-//! Where messages go and whether they are coloured: colour only on a
-//! terminal and never with `NO_COLOR`; `SESAME_TEST_MODE` freezes times.
+//! Where messages go and whether they are coloured (`--color`, see
+//! [`ColorChoice`]); `SESAME_TEST_MODE` freezes times.
 
 use std::io::IsTerminal;
 
+use crate::cli::color::ColorChoice;
 use crate::diagnostic::Diagnostic;
 use crate::exit;
 
@@ -17,13 +18,13 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn detect() -> Output {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    /// Reads the terminals and the environment once, for `--color choice`.
+    pub fn detect(choice: ColorChoice) -> Output {
         let test_mode = std::env::var_os("SESAME_TEST_MODE").is_some();
         let stderr_terminal = std::io::stderr().is_terminal();
         Output {
-            color: !no_color && !test_mode && std::io::stdout().is_terminal(),
-            err_color: !no_color && !test_mode && stderr_terminal,
+            color: choice.resolve_env(!test_mode && std::io::stdout().is_terminal()),
+            err_color: choice.resolve_env(!test_mode && stderr_terminal),
             stderr_terminal: stderr_terminal && !test_mode,
             frozen_time: test_mode,
         }
@@ -38,7 +39,11 @@ impl Output {
 
     pub fn warn(&self, text: &str) {
         let label = if self.err_color {
-            console::style("warning").yellow().bold().to_string()
+            console::style("warning")
+                .yellow()
+                .bold()
+                .force_styling(true)
+                .to_string()
         } else {
             "warning".into()
         };
@@ -47,7 +52,11 @@ impl Output {
 
     pub fn error(&self, text: &str) {
         let label = if self.err_color {
-            console::style("error").red().bold().to_string()
+            console::style("error")
+                .red()
+                .bold()
+                .force_styling(true)
+                .to_string()
         } else {
             "error".into()
         };

@@ -12,6 +12,7 @@ use crate::auth::totp::Ledger;
 use crate::auth::totp_provider::{NoTotp, RunTotp};
 use crate::cli::args::{RunArgs, ValidateArgs};
 use crate::cli::output::{Output, print_diagnostics};
+use crate::cli::run_options;
 use crate::cli::session::{Session, http_client, tokio_runtime};
 use crate::diagnostic::Diagnostic;
 use crate::exit;
@@ -183,29 +184,9 @@ type Shard = (usize, usize);
 
 /// `--report`, `--shard` and `--jobs`, checked before anything is compiled.
 fn check_flags(args: &RunArgs) -> Result<(Vec<ReportSpec>, Option<Shard>), Vec<Diagnostic>> {
-    let mut reports = Vec::new();
-    for r in &args.report {
-        match r.parse::<ReportSpec>() {
-            Ok(spec) => reports.push(spec),
-            Err(e) => {
-                return Err(vec![
-                    Diagnostic::new(e)
-                        .with_hint("write --report junit:PATH, json:PATH or tap:PATH"),
-                ]);
-            }
-        }
-    }
-    let shard = args
-        .shard
-        .as_deref()
-        .map(parse_shard)
-        .transpose()
-        .map_err(|e| {
-            vec![
-                Diagnostic::new(e)
-                    .with_hint("write --shard K/N with 1 <= K <= N, e.g. --shard 2/4"),
-            ]
-        })?;
+    let reports = run_options::reports(&args.report).map_err(|d| vec![d])?;
+    let shard = run_options::shard(args.shard.as_deref(), |k| std::env::var(k).ok())
+        .map_err(|d| vec![d])?;
     if args.jobs == Some(0) {
         return Err(vec![Diagnostic::new("--jobs must be at least 1")]);
     }
@@ -222,12 +203,13 @@ fn writers(
 ) -> Result<Vec<Box<dyn Reporter>>, Diagnostic> {
     let mut writers: Vec<Box<dyn Reporter>> = Vec::new();
     let requests: usize = files.iter().map(|f| f.requests.len()).sum();
+    let console = run_options::console(out, reports, requests, args);
     writers.push(Box::new(ConsoleReporter::new(
-        Box::new(std::io::BufWriter::new(std::io::stdout())),
+        console.sink,
         ConsoleOptions {
-            color: out.color,
+            color: console.color,
             verbose: args.verbose,
-            progress: out.stderr_terminal && requests > 50 && !args.verbose,
+            progress: console.progress,
             parallel: jobs > 1 && files.len() > 1,
             frozen_time: out.frozen_time,
         },
@@ -269,24 +251,6 @@ fn spawn_reporter(
         }
         failed
     })
-}
-
-fn parse_shard(s: &str) -> Result<(usize, usize), String> {
-    let (k, n) = s
-        .split_once('/')
-        .ok_or_else(|| format!("invalid --shard `{s}`"))?;
-    let k: usize = k
-        .trim()
-        .parse()
-        .map_err(|_| format!("invalid --shard `{s}`"))?;
-    let n: usize = n
-        .trim()
-        .parse()
-        .map_err(|_| format!("invalid --shard `{s}`"))?;
-    if n == 0 || k == 0 || k > n {
-        return Err(format!("invalid --shard `{s}`"));
-    }
-    Ok((k, n))
 }
 
 /// `--tag`, `--filter`, `--shard`, in that order.

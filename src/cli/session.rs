@@ -44,7 +44,7 @@ impl Session {
                 "cannot read the current folder: {e}"
             ))]
         })?;
-        let project = Project::discover(&cwd).map_err(|d| vec![d])?;
+        let project = Project::discover(&cwd, args.search_from.as_deref()).map_err(|d| vec![d])?;
         let mut errors = Vec::new();
         let cli_var_values = parse_vars(&args.vars).map_err(|d| vec![d])?;
         let env_map = Arc::new(project.env.clone());

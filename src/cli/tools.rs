@@ -148,14 +148,15 @@ pub fn curl(args: &CurlArgs, out: &Output) -> i32 {
 }
 
 pub fn schema(args: &SchemaArgs, out: &Output) -> i32 {
-    match crate::source::schema::schema(&args.kind) {
+    let kind = args.kind.as_deref().unwrap_or("all");
+    match crate::source::schema::schema(kind) {
         Some(s) => {
             out.say(&s);
             exit::OK
         }
         None => print_diagnostics(
             out,
-            &[Diagnostic::new(format!("unknown schema `{}`", args.kind))
+            &[Diagnostic::new(format!("unknown schema `{kind}`"))
                 .with_hint("use request, profile, config or all")],
         ),
     }

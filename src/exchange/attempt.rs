@@ -105,8 +105,11 @@ pub async fn attempt_rendered(
     };
     loop {
         done.attempts += 1;
+        let sent = crate::clock::Stopwatch::start();
         let verdict = match send(ex, req, &out, creds, jar).await {
             Err(f) => {
+                // A timeout or refused connection still took time: show it.
+                done.duration = sent.elapsed();
                 show(ex, opts, &out, None);
                 Verdict::Failed {
                     failures: vec![f],

@@ -11,7 +11,9 @@ mod render;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use indicatif::ProgressBar;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget};
 
 use super::event::{Event, Outcome, Reporter, RequestResult};
 use super::excerpt::excerpt;
@@ -24,13 +26,18 @@ pub struct ConsoleOptions {
     pub color: bool,
     /// Print each request and response in full (`--verbose`).
     pub verbose: bool,
-    /// Show a progress bar on stderr.
+    /// Offer a progress bar on stderr: it appears once the run has lasted
+    /// [`PROGRESS_DELAY`] (at the next finished request), so short runs
+    /// never flash one.
     pub progress: bool,
     /// Files run concurrently: print each file as one block at its end.
     pub parallel: bool,
     /// Print every duration as `0ms` / `0.00s`, for exact comparisons.
     pub frozen_time: bool,
 }
+
+/// How long a run goes before its progress bar appears.
+pub const PROGRESS_DELAY: Duration = Duration::from_secs(2);
 
 pub struct ConsoleReporter {
     out: Box<dyn Write + Send>,
@@ -44,6 +51,8 @@ pub struct ConsoleReporter {
     /// Under `--dry-run`: requests that would be sent, skipped, failed.
     dry: (usize, usize, usize),
     bar: Option<ProgressBar>,
+    /// When the run started, while the bar is still hidden.
+    bar_hidden_since: Option<Instant>,
 }
 
 impl ConsoleReporter {
@@ -57,6 +66,17 @@ impl ConsoleReporter {
             failed: Vec::new(),
             dry: (0, 0, 0),
             bar: None,
+            bar_hidden_since: None,
+        }
+    }
+
+    /// Shows the hidden bar once the run has lasted [`PROGRESS_DELAY`].
+    fn reveal_bar(&mut self) {
+        if let (Some(bar), Some(since)) = (&self.bar, self.bar_hidden_since)
+            && since.elapsed() >= PROGRESS_DELAY
+        {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.bar_hidden_since = None;
         }
     }
 
@@ -85,6 +105,7 @@ impl ConsoleReporter {
         if let Some(bar) = &self.bar {
             bar.inc(1);
         }
+        self.reveal_bar();
         match r.outcome {
             Outcome::Passed => self.dry.0 += 1,
             Outcome::Skipped { .. } => self.dry.1 += 1,
@@ -134,7 +155,10 @@ impl Reporter for ConsoleReporter {
             Event::RunStart(start) => {
                 self.dry_run = start.dry_run;
                 if self.options.progress {
-                    self.bar = Some(ProgressBar::new(start.requests as u64));
+                    let total = Some(start.requests as u64);
+                    let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::hidden());
+                    self.bar = Some(bar);
+                    self.bar_hidden_since = Some(Instant::now());
                 }
                 Ok(())
             }

@@ -103,7 +103,7 @@ impl From<&RequestResult> for RequestDoc {
 }
 
 pub struct JsonReporter {
-    out: BufWriter<File>,
+    out: BufWriter<super::Sink>,
     /// Files started and not ended.
     running: HashMap<usize, FileDoc>,
     /// Files ended, waiting for an earlier file to be written first.
@@ -120,8 +120,13 @@ pub struct JsonReporter {
 impl JsonReporter {
     /// Creates (truncates) the file now, so a bad path fails before the run.
     pub fn new(path: PathBuf) -> io::Result<Self> {
-        Ok(JsonReporter {
-            out: BufWriter::new(File::create(path)?),
+        Ok(Self::to_writer(Box::new(File::create(path)?)))
+    }
+
+    /// Writes the report to `out` (standard output for `--report KIND:-`).
+    pub fn to_writer(out: super::Sink) -> Self {
+        JsonReporter {
+            out: BufWriter::new(out),
             running: HashMap::new(),
             ended: BTreeMap::new(),
             next: 0,
@@ -129,7 +134,7 @@ impl JsonReporter {
             tally: SummaryDoc::default(),
             started: false,
             closed: false,
-        })
+        }
     }
 
     fn write_file(&mut self, doc: &FileDoc) -> io::Result<()> {

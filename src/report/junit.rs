@@ -1,16 +1,26 @@
-//! JUnit XML, as GitLab, Jenkins and GitHub test-report actions read it.
+//! JUnit XML, as Jenkins, GitLab and GitHub test-report actions read it.
+//!
+//! The output validates against the Jenkins JUnit schema (the xunit
+//! plugin's `junit-10.xsd`, committed as `tests/junit/jenkins-junit.xsd`
+//! and checked in `tests/junit_report.rs`). That schema allows `file` on a
+//! `<testsuite>` but neither `file` nor `line` on a `<testcase>`, so the
+//! request's file is its `classname` (GitLab and GitHub reporters show it)
+//! and each failure's `file:line:col` is in the element's text.
 //!
 //! ```xml
-//! <testsuites name="sesame" tests="5" failures="1" errors="0" time="2.840">
+//! <testsuites name="sesame" tests="5" failures="1" errors="1" time="2.840">
 //!   <!-- one per request file, in path order -->
-//!   <testsuite name="{file name}" file="{file path}" tests="3" failures="1"
-//!              errors="0" disabled="1" skipped="1" time="{file seconds}">
+//!   <testsuite name="{file name}" tests="3" errors="0" failures="1"
+//!              time="{file seconds}" file="{file path}" skipped="1">
 //!     <!-- one per request -->
-//!     <testcase name="{request name}" classname="{file path}" file="{file path}"
-//!               time="{seconds}">
-//!       <!-- failed: message and type from the first failure; the text holds
-//!            every failure with expected/actual, the request, the body -->
-//!       <failure message="{first message}" type="{first key}">…</failure>
+//!     <testcase name="{request name}" classname="{file path}" time="{seconds}">
+//!       <!-- an expectation failed: message holds every failed expectation,
+//!            `; `-separated; type is the first one's key; the text holds
+//!            each with expected/actual and file:line:col, the request, the body -->
+//!       <failure message="{messages}" type="{first key}">…</failure>
+//!       <!-- the request could not be sent (transport) or its profile could
+//!            not log in: an error, not a failed test -->
+//!       <error message="{messages}" type="transport|login PROFILE">…</error>
 //!       <!-- skipped (and every request of a dry run) -->
 //!       <skipped message="{reason}"/>
 //!     </testcase>
@@ -33,7 +43,8 @@ use super::event::{Event, Outcome, Reporter, RequestResult};
 use super::excerpt::excerpt;
 
 pub struct JunitReporter {
-    file: Option<File>,
+    file: Option<super::Sink>,
+    /// The file's path, or `-`, for error messages.
     path: PathBuf,
     dry_run: bool,
     /// Suites of files that have started and not ended.
@@ -47,14 +58,21 @@ impl JunitReporter {
     /// Creates (truncates) the file now, so a bad path fails before the run;
     /// the XML is written at [`Reporter::finish`].
     pub fn new(path: PathBuf) -> io::Result<Self> {
-        Ok(JunitReporter {
-            file: Some(File::create(&path)?),
-            path,
+        let file = File::create(&path)?;
+        Ok(Self::to_writer(Box::new(file), path))
+    }
+
+    /// Writes the XML to `out` at [`Reporter::finish`]; `label` names it in
+    /// error messages (`-` for standard output).
+    pub fn to_writer(out: super::Sink, label: PathBuf) -> Self {
+        JunitReporter {
+            file: Some(out),
+            path: label,
             dry_run: false,
             running: HashMap::new(),
             ended: BTreeMap::new(),
             report: Report::new("sesame"),
-        })
+        }
     }
 
     fn suite(&mut self, index: usize, name: &str, path: &str) -> &mut TestSuite {
@@ -70,22 +88,47 @@ impl JunitReporter {
             Outcome::Passed if self.dry_run => skipped("dry run: not sent"),
             Outcome::Passed => TestCaseStatus::success(),
             Outcome::Skipped { reason } => skipped(reason),
-            Outcome::Failed => {
-                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                let first = r.failures.first();
-                status.set_message(first.map_or("failed", |f| f.message.as_str()));
-                if let Some(first) = first {
-                    status.set_type(first.key.as_str());
-                }
-                status.set_description(failure_text(r));
-                status
-            }
+            Outcome::Failed => failed(r),
         };
         let mut case = TestCase::new(r.name.as_str(), status);
         case.set_classname(r.file.as_str());
         case.set_time(r.duration);
-        case.extra.insert("file".into(), r.file.as_str().into());
         case
+    }
+}
+
+/// `<error>` when the request could not be sent or its profile could not
+/// log in, else `<failure>`; the message lists every failure.
+fn failed(r: &RequestResult) -> TestCaseStatus {
+    let is_error = r
+        .failures
+        .iter()
+        .any(|f| f.key == "transport" || f.key == "login" || f.key.starts_with("login "));
+    let kind = if is_error {
+        NonSuccessKind::Error
+    } else {
+        NonSuccessKind::Failure
+    };
+    let mut status = TestCaseStatus::non_success(kind);
+    status.set_message(message(r));
+    if let Some(first) = r.failures.first() {
+        status.set_type(first.key.as_str());
+    }
+    status.set_description(failure_text(r));
+    status
+}
+
+/// Every failure of `r`: one's message alone, several as `key: message`
+/// joined by `; `, so a CI summary that shows only the attribute misses none.
+fn message(r: &RequestResult) -> String {
+    match r.failures.as_slice() {
+        [] => "failed".to_string(),
+        [one] => one.message.clone(),
+        many => many
+            .iter()
+            .map(|f| format!("{}: {}", f.key, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
     }
 }
 
@@ -111,11 +154,11 @@ fn failure_text(r: &RequestResult) -> String {
         }
     }
     let status = r.status.map_or("no response".into(), |s| s.to_string());
-    let _ = writeln!(
-        text,
-        "{} {} → {status} ({} attempts)",
-        r.method, r.url, r.attempts
-    );
+    let attempts = match r.attempts {
+        1 => "1 attempt".to_string(),
+        n => format!("{n} attempts"),
+    };
+    let _ = writeln!(text, "{} {} → {status} ({attempts})", r.method, r.url);
     if let Some(body) = &r.body_excerpt {
         let _ = writeln!(text, "body:\n{}", excerpt(body));
     }
@@ -161,12 +204,32 @@ impl Reporter for JunitReporter {
             suite.extra.insert("skipped".into(), skipped.into());
             self.report.add_test_suite(suite);
         }
-        let mut out = BufWriter::new(file);
-        self.report
-            .serialize(&mut out)
+        let xml = self
+            .report
+            .to_string()
             .map_err(|e| io::Error::other(format!("writing {}: {e}", self.path.display())))?;
+        let mut out = BufWriter::new(file);
+        out.write_all(without_disabled(&xml).as_bytes())?;
         out.flush()
     }
+}
+
+/// `xml` without the `disabled="N"` attribute quick-junit writes on every
+/// `<testsuite>`: the Jenkins schema refuses it (`skipped` says the same).
+fn without_disabled(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    for line in xml.split_inclusive('\n') {
+        if line.trim_start().starts_with("<testsuite ")
+            && let Some(start) = line.find(" disabled=\"")
+            && let Some(len) = line[start + 11..].find('"')
+        {
+            out.push_str(&line[..start]);
+            out.push_str(&line[start + 11 + len + 1..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -200,11 +263,14 @@ mod tests {
         assert_eq!(xml.matches("<failure ").count(), 1);
         assert_eq!(xml.matches("<skipped ").count(), 2);
         assert!(xml.contains(
-            r#"<testsuite name="Device inventory" tests="3" disabled="2" errors="0" failures="1" time="1.500" file="requests/devices.yaml" skipped="2">"#
+            r#"<testsuite name="Device inventory" tests="3" errors="0" failures="1" time="1.500" file="requests/devices.yaml" skipped="2">"#
         ), "{xml}");
-        assert!(xml.contains(
-            r#"<testcase name="get token" classname="requests/auth.yaml" time="0.123" file="requests/auth.yaml">"#
-        ), "{xml}");
+        assert!(
+            xml.contains(
+                r#"<testcase name="get token" classname="requests/auth.yaml" time="0.123">"#
+            ),
+            "{xml}"
+        );
         assert!(xml.contains(r#"<skipped message="an earlier request failed"/>"#));
         let auth = xml.find("name=\"auth\"").unwrap();
         let devices = xml.find("name=\"Device inventory\"").unwrap();
@@ -215,7 +281,7 @@ mod tests {
     fn failure_escapes_and_carries_every_detail() {
         let xml = render(&fixture::run());
         assert!(xml.contains(
-            r#"<failure message="status &lt;500&gt; is not &quot;200&quot; &amp; not ok" type="status">"#
+            r#"<failure message="status: status &lt;500&gt; is not &quot;200&quot; &amp; not ok; json $.data.total: path selected nothing" type="status">"#
         ), "{xml}");
         assert!(xml.contains("  at: requests/devices.yaml:7:13\n"));
         assert!(xml.contains("  expected: 200\n  actual:   500\n"));
@@ -245,7 +311,9 @@ mod tests {
             } => {
                 assert_eq!(
                     message.as_deref(),
-                    Some("status <500> is not \"200\" & not ok")
+                    Some(
+                        "status: status <500> is not \"200\" & not ok; json $.data.total: path selected nothing"
+                    )
                 );
                 assert!(
                     description
@@ -264,5 +332,51 @@ mod tests {
         assert_eq!(xml.matches("<skipped ").count(), 3);
         assert!(xml.contains(r#"<skipped message="dry run: not sent"/>"#));
         assert!(!xml.contains("<failure"));
+    }
+
+    /// `fixture::run()` with its failed request turned into one whose
+    /// failure has `key` and which was sent once.
+    fn run_with_one_failure(key: &str, message: &str) -> Vec<Event> {
+        let mut events = fixture::run();
+        for e in &mut events {
+            if let Event::Request(r) = e
+                && r.outcome == Outcome::Failed
+            {
+                r.attempts = 1;
+                r.status = None;
+                r.failures.truncate(1);
+                r.failures[0].key = key.into();
+                r.failures[0].message = message.into();
+            }
+        }
+        events
+    }
+
+    #[test]
+    fn transport_and_login_failures_are_errors() {
+        let xml = render(&run_with_one_failure("transport", "connection refused"));
+        assert!(
+            xml.contains(r#"<testsuites name="sesame" tests="5" failures="0" errors="1""#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<error message="connection refused" type="transport">"#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("GET https://api.test/v1/devices?page=1 → no response (1 attempt)\n"),
+            "{xml}"
+        );
+        let xml = render(&run_with_one_failure("login code42", "401 from /oauth"));
+        assert!(
+            xml.contains(r#"<error message="401 from /oauth" type="login code42">"#),
+            "{xml}"
+        );
+        let xml = render(&run_with_one_failure("status", "expected 200, got 500"));
+        assert!(
+            xml.contains(r#"<failure message="expected 200, got 500" type="status">"#),
+            "{xml}"
+        );
+        assert!(!xml.contains("disabled="), "{xml}");
     }
 }

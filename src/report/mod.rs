@@ -27,6 +27,9 @@ pub use json::JsonReporter;
 pub use junit::JunitReporter;
 pub use tap::TapReporter;
 
+/// Where a report is written: a file, or standard output.
+pub type Sink = Box<dyn io::Write + Send>;
+
 const KINDS_HINT: &str = "use junit:PATH, json:PATH or tap:PATH";
 
 /// A report file asked for with `--report KIND:PATH`.
@@ -42,6 +45,11 @@ impl ReportSpec {
         match self {
             ReportSpec::Junit(p) | ReportSpec::Json(p) | ReportSpec::Tap(p) => p,
         }
+    }
+
+    /// Whether the report goes to standard output (`KIND:-`).
+    pub fn is_stdout(&self) -> bool {
+        self.path() == Path::new("-")
     }
 }
 
@@ -79,8 +87,17 @@ impl fmt::Display for ReportSpec {
 }
 
 /// Creates the report's file (and its parent folders) and its writer, so a
-/// path that cannot be written fails before any request is sent.
+/// path that cannot be written fails before any request is sent. The path
+/// `-` is standard output.
 pub fn open(spec: &ReportSpec) -> io::Result<Box<dyn Reporter>> {
+    if spec.is_stdout() {
+        let out: Sink = Box::new(io::stdout());
+        return Ok(match spec {
+            ReportSpec::Junit(path) => Box::new(JunitReporter::to_writer(out, path.clone())),
+            ReportSpec::Json(_) => Box::new(JsonReporter::to_writer(out)),
+            ReportSpec::Tap(_) => Box::new(TapReporter::to_writer(out)),
+        });
+    }
     if let Some(parent) = spec.path().parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }

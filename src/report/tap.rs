@@ -25,7 +25,7 @@ use super::event::{Event, Failure, Level, Outcome, Reporter, RequestResult};
 use super::excerpt::excerpt;
 
 pub struct TapReporter {
-    out: BufWriter<File>,
+    out: BufWriter<super::Sink>,
     /// The last test point written, from 1.
     number: usize,
     dry_run: bool,
@@ -34,11 +34,16 @@ pub struct TapReporter {
 impl TapReporter {
     /// Creates (truncates) the file now, so a bad path fails before the run.
     pub fn new(path: PathBuf) -> io::Result<Self> {
-        Ok(TapReporter {
-            out: BufWriter::new(File::create(path)?),
+        Ok(Self::to_writer(Box::new(File::create(path)?)))
+    }
+
+    /// Writes the report to `out` (standard output for `--report KIND:-`).
+    pub fn to_writer(out: super::Sink) -> Self {
+        TapReporter {
+            out: BufWriter::new(out),
             number: 0,
             dry_run: false,
-        })
+        }
     }
 
     fn point(&mut self, r: &RequestResult) -> io::Result<()> {

@@ -8,4 +8,3 @@ pub mod file;
 pub mod request;
 pub mod run;
 pub mod runtime;
-pub mod signal;

@@ -13,7 +13,7 @@ use crate::plan::FilePlan;
 use crate::report::event::{Event, RunEnd, RunStart};
 use crate::runner::file::{FileStats, run_file};
 use crate::runner::runtime::Runtime;
-use crate::runner::signal::{Signals, Stop};
+use crate::signal::{Signals, Stop};
 
 pub struct RunInput {
     pub files: Vec<Arc<FilePlan>>,
@@ -55,7 +55,7 @@ pub async fn execute(rt: Arc<Runtime>, input: RunInput) -> i32 {
     let permits = Arc::new(Semaphore::new(input.jobs.max(1)));
     let mut tasks = JoinSet::new();
     let mut total = FileStats::default();
-    let mut signals = crate::runner::signal::Signals::listen();
+    let mut signals = Signals::listen();
     let stopped = tokio::select! {
         _ = async {
             // Files start in path order: each takes its permit before it is

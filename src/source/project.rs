@@ -19,14 +19,15 @@ pub struct Project {
 }
 
 impl Project {
-    /// Finds the root (the nearest folder upwards holding `sesame.yaml`, else
-    /// `start`) and loads `sesame.yaml` and `.env` from it.
-    pub fn discover(start: &Path) -> Result<Project, Diagnostic> {
-        let root = start
-            .ancestors()
-            .find(|dir| dir.join("sesame.yaml").is_file())
-            .unwrap_or(start)
-            .to_path_buf();
+    /// Finds the root and loads `sesame.yaml` and `.env` from it. The root
+    /// is the nearest folder upwards from `start` (the current folder)
+    /// holding `sesame.yaml`; else the nearest upwards from `first_path`
+    /// (the first file or folder of the command line, relative to `start`);
+    /// else `start`.
+    pub fn discover(start: &Path, first_path: Option<&Path>) -> Result<Project, Diagnostic> {
+        let root = find_root(start)
+            .or_else(|| first_path.and_then(|p| find_root(&start.join(p))))
+            .unwrap_or_else(|| start.to_path_buf());
         let config_path = root.join("sesame.yaml");
         let (config, config_file) = if config_path.is_file() {
             let file = SourceFile::read(&config_path)?;
@@ -53,6 +54,14 @@ impl Project {
         flag.map(Path::to_path_buf)
             .unwrap_or_else(|| self.root.join("profiles"))
     }
+}
+
+/// The nearest folder upwards from `start` (itself included) holding `sesame.yaml`.
+fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join("sesame.yaml").is_file())
+        .map(Path::to_path_buf)
 }
 
 fn load_env(dotenv: &Path) -> Result<BTreeMap<String, String>, Diagnostic> {

@@ -238,3 +238,34 @@ fn verbose_dry_run_shows_the_request_without_a_missing_response() {
     }
     assert!(render(&sent, options).contains("    < (no response)\n"));
 }
+
+#[test]
+fn progress_bar_stays_hidden_until_the_run_has_lasted_the_delay() {
+    let options = ConsoleOptions {
+        progress: true,
+        ..plain()
+    };
+    let events = fixture::run();
+    let mut reporter = ConsoleReporter::new(Box::new(SharedBuf::default()), options);
+    let first_request = events
+        .iter()
+        .position(|e| matches!(e, Event::Request(_)))
+        .unwrap();
+    for e in &events[..=first_request] {
+        reporter.event(e).unwrap();
+    }
+    assert!(reporter.bar.as_ref().unwrap().is_hidden());
+    assert!(
+        reporter.bar_hidden_since.is_some(),
+        "a fast run shows no bar"
+    );
+    // The run has now lasted longer than the delay: the next request shows it.
+    reporter.bar_hidden_since = Some(Instant::now() - PROGRESS_DELAY);
+    let next = events[first_request + 1..]
+        .iter()
+        .find(|e| matches!(e, Event::Request(_)))
+        .unwrap();
+    reporter.event(next).unwrap();
+    assert_eq!(reporter.bar_hidden_since, None);
+    assert_eq!(reporter.bar.as_ref().unwrap().position(), 2);
+}

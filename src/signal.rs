@@ -1,7 +1,8 @@
-//! The ways a run can be told to stop: Ctrl-C (SIGINT), SIGTERM (a CI job
-//! cancelled, `kill`), SIGHUP (the terminal closed), and on Windows Ctrl-C
-//! and Ctrl-Break. Each ends the run the same careful way (logout, complete
-//! reports) with its own exit code.
+//! The ways a run can be told to stop, on every platform: Ctrl-C (SIGINT)
+//! everywhere, SIGTERM (a CI job cancelled, `kill`) and SIGHUP (the
+//! terminal closed) on Unix, and Ctrl-Break on Windows, where CI agents and
+//! consoles send it to stop a job. Each ends a run the same careful way
+//! (logout, complete reports) with its own exit code.
 
 use crate::exit;
 
@@ -71,21 +72,35 @@ impl Signals {
                 _ = hup.recv() => Stop::Hangup,
             };
         }
-        #[cfg(windows)]
-        {
-            let Ok(mut brk) = tokio::signal::windows::ctrl_break() else {
-                let _ = tokio::signal::ctrl_c().await;
-                return Stop::Interrupt;
-            };
-            return tokio::select! {
-                _ = tokio::signal::ctrl_c() => Stop::Interrupt,
-                _ = brk.recv() => Stop::Interrupt,
-            };
+        interrupted().await;
+        Stop::Interrupt
+    }
+}
+
+/// Completes when the user interrupts: Ctrl-C, or Ctrl-Break on Windows.
+/// If a handler cannot be installed, that signal is simply not awaited.
+pub async fn interrupted() {
+    #[cfg(windows)]
+    {
+        let ctrl_break = async {
+            match tokio::signal::windows::ctrl_break() {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c() => {}
+            _ = ctrl_break => {}
         }
-        #[allow(unreachable_code)]
-        {
-            let _ = tokio::signal::ctrl_c().await;
-            Stop::Interrupt
-        }
+    }
+    #[cfg(not(windows))]
+    ctrl_c().await;
+}
+
+async fn ctrl_c() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
