@@ -23,6 +23,7 @@ mod e2e_failures;
 mod e2e_flows;
 mod junit_report;
 mod regressions;
+mod request_options;
 mod schema;
 mod schema_document;
 mod signals;

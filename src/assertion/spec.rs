@@ -63,6 +63,28 @@ pub struct ExpectPlan {
 }
 
 impl ExpectPlan {
+    /// The templates among the expected values (matchers whose operands
+    /// are rendered at run time).
+    pub fn templates(&self) -> Vec<&crate::template::Tpl> {
+        fn dynamic(m: &MatcherPlan) -> Vec<&crate::template::Tpl> {
+            match m {
+                MatcherPlan::Dynamic(v, _) => v.templates(),
+                MatcherPlan::Static(_) => Vec::new(),
+            }
+        }
+        let mut out = Vec::new();
+        for c in &self.headers {
+            out.extend(dynamic(&c.matcher));
+        }
+        for c in &self.json {
+            out.extend(dynamic(&c.matcher));
+        }
+        for c in self.body.iter().chain(self.duration.iter()) {
+            out.extend(dynamic(&c.matcher));
+        }
+        out
+    }
+
     pub fn needs_json(&self) -> bool {
         !self.json.is_empty()
     }

@@ -153,9 +153,28 @@ pub struct RunArgs {
     /// Do not mask secrets in the output
     #[arg(long)]
     pub show_secrets: bool,
+    /// A failed request does not stop its file: later requests still run,
+    /// except those that need a value the failed one did not capture
+    #[arg(long)]
+    pub continue_on_error: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
     /// Keep the TOTP ledger in memory only (`sesame demo`: its sandbox is new)
     #[arg(skip)]
     pub fresh_totp_ledger: bool,
+}
+
+/// How the HTTP client connects.
+#[derive(Args, Debug, Clone, Default)]
+pub struct NetworkArgs {
+    /// Give up connecting after this long (e.g. 5s, 500ms); the request's
+    /// `timeout:` still bounds the whole exchange
+    #[arg(long, value_name = "DURATION")]
+    pub connect_timeout: Option<String>,
+    /// Send every request through this proxy (http:// or https://);
+    /// without it, HTTPS_PROXY, HTTP_PROXY and NO_PROXY apply
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -18,7 +18,7 @@ use crate::diagnostic::Diagnostic;
 use crate::exit;
 use crate::plan::{Compiler, FilePlan, Plan};
 use crate::report::console::{ConsoleOptions, ConsoleReporter};
-use crate::report::event::{Event, Reporter};
+use crate::report::event::{Event, Level, Reporter};
 use crate::report::{Fanout, ReportSpec};
 use crate::runner::run::{RunInput, execute};
 use crate::runner::runtime::Flags;
@@ -111,7 +111,7 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     if args.insecure {
         out.warn("--insecure: TLS certificates are NOT verified; anyone on the network path can read and change this traffic");
     }
-    let client = match http_client(args.insecure) {
+    let client = match http_client(args.insecure, &args.network) {
         Ok(c) => c,
         Err(d) => return print_diagnostics(out, &[d]),
     };
@@ -129,9 +129,13 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
             verbose: args.verbose,
             yes: args.yes,
             interactive,
+            continue_on_error: args.continue_on_error,
         },
         tx,
     ));
+    if args.verbose {
+        rt.message(Level::Info, proxy_note(&args.network));
+    }
     // One file at a time needs no second thread: a single-threaded runtime
     // saves a cross-thread wake-up per request.
     let runtime = match tokio_runtime(jobs == 1 || files.len() <= 1) {
@@ -251,6 +255,33 @@ fn spawn_reporter(
         }
         failed
     })
+}
+
+/// Which proxy requests go through, for `--verbose`: the host only, never
+/// the proxy's user and password.
+fn proxy_note(network: &crate::cli::args::NetworkArgs) -> String {
+    let shown = |text: &str| match url::Url::parse(text) {
+        Ok(u) => format!(
+            "{}://{}{}",
+            u.scheme(),
+            u.host_str().unwrap_or_default(),
+            u.port().map(|p| format!(":{p}")).unwrap_or_default()
+        ),
+        Err(_) => "(unparsable)".into(),
+    };
+    if let Some(p) = &network.proxy {
+        return format!("proxy: {} (--proxy)", shown(p));
+    }
+    let env: Vec<String> = ["https", "http"]
+        .iter()
+        .filter_map(|s| crate::http::proxy_from_env(s))
+        .map(|(var, value)| format!("{} (from {var})", shown(&value)))
+        .collect();
+    if env.is_empty() {
+        "proxy: none".into()
+    } else {
+        format!("proxy: {}", env.join(", "))
+    }
 }
 
 /// `--tag`, `--filter`, `--shard`, in that order.

@@ -291,8 +291,43 @@ impl Session {
 }
 
 /// The run's HTTP client, or the diagnostic that says why there is none.
-pub fn http_client(insecure: bool) -> Result<reqwest::Client, Diagnostic> {
-    crate::http::client(insecure)
+///
+/// Errors (exit 2): a `--connect-timeout` that is not a duration, a
+/// `--proxy` that is not a proxy URL.
+pub fn http_client(
+    insecure: bool,
+    network: &crate::cli::args::NetworkArgs,
+) -> Result<reqwest::Client, Diagnostic> {
+    let connect_timeout = network
+        .connect_timeout
+        .as_deref()
+        .map(|t| duration::parse(t, BareUnit::Seconds))
+        .transpose()
+        .map_err(|e| {
+            Diagnostic::new(format!("--connect-timeout: {e}")).with_hint("write e.g. 5s or 500ms")
+        })?;
+    let proxy = network
+        .proxy
+        .as_deref()
+        .map(|p| {
+            url::Url::parse(p)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| format!("`{p}` is not a proxy URL"))
+                .and_then(|_| reqwest::Proxy::all(p).map_err(|e| e.to_string()))
+                .map(|proxy| proxy.no_proxy(reqwest::NoProxy::from_env()))
+        })
+        .transpose()
+        .map_err(|e| {
+            Diagnostic::new(format!("--proxy: {e}"))
+                .with_hint("write http://host:port or https://host:port")
+        })?;
+    let options = crate::http::ClientOptions {
+        insecure,
+        connect_timeout,
+        proxy,
+    };
+    crate::http::client(&options)
         .map_err(|e| Diagnostic::new(format!("cannot build the HTTP client: {e}")))
 }
 

@@ -35,7 +35,7 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
         Ok(p) => p,
         Err(d) => return print_diagnostics(out, &d),
     };
-    let client = match http_client(args.insecure) {
+    let client = match http_client(args.insecure, &Default::default()) {
         Ok(c) => c,
         Err(d) => return print_diagnostics(out, &[d]),
     };

@@ -10,14 +10,48 @@ pub use send::{Credentials, Incoming, Outgoing, send};
 
 use std::time::Duration;
 
+/// How the client of a run connects.
+#[derive(Clone, Debug, Default)]
+pub struct ClientOptions {
+    /// `--insecure`: accept any certificate.
+    pub insecure: bool,
+    /// `--connect-timeout`: give up connecting after this long.
+    pub connect_timeout: Option<Duration>,
+    /// `--proxy`: every request goes through it (`NO_PROXY` still applies);
+    /// `None`: the environment's `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
+    pub proxy: Option<reqwest::Proxy>,
+}
+
 /// Builds the client shared by every request of a run: connections are kept
 /// alive and reused; redirects are ours to follow.
-pub fn client(insecure: bool) -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
+pub fn client(options: &ClientOptions) -> reqwest::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .danger_accept_invalid_certs(insecure)
+        .danger_accept_invalid_certs(options.insecure)
         .pool_idle_timeout(Duration::from_secs(30))
         .tcp_nodelay(true)
-        .user_agent(concat!("sesame/", env!("CARGO_PKG_VERSION")))
-        .build()
+        .user_agent(concat!("sesame/", env!("CARGO_PKG_VERSION")));
+    if let Some(t) = options.connect_timeout {
+        builder = builder.connect_timeout(t);
+    }
+    if let Some(p) = &options.proxy {
+        builder = builder.proxy(p.clone());
+    }
+    builder.build()
+}
+
+/// The proxy the environment names for `scheme` (`https` or `http`), as
+/// reqwest will use it: `(variable, value)`, for `--verbose`.
+pub fn proxy_from_env(scheme: &str) -> Option<(String, String)> {
+    let names: &[&str] = if scheme == "https" {
+        &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+    } else {
+        &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+    };
+    names.iter().find_map(|n| {
+        std::env::var(n)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(|v| (n.to_string(), v))
+    })
 }

@@ -70,6 +70,39 @@ pub struct RequestPlan {
     pub confirm: Option<Tpl>,
 }
 
+impl RequestPlan {
+    /// Every template of the request (URL, query, headers, `basic:`, body,
+    /// `when:`, `confirm:`, expected values), for what it reads.
+    pub fn templates(&self) -> Vec<&Tpl> {
+        let mut out = vec![&self.url];
+        out.extend(self.query.iter().flat_map(|(_, v)| v.templates()));
+        out.extend(self.headers.iter().map(|(_, t)| t));
+        if let Some(b) = &self.basic {
+            out.extend([&b.username, &b.password]);
+        }
+        match &self.body {
+            BodyPlan::None => {}
+            BodyPlan::Json(v) => out.extend(v.templates()),
+            BodyPlan::Form(fields) => out.extend(fields.iter().flat_map(|(_, v)| v.templates())),
+            BodyPlan::Raw(t) => out.push(t),
+        }
+        if let Some(WhenPlan::Template(t)) = &self.when {
+            out.push(t);
+        }
+        out.extend(self.confirm.iter());
+        out.extend(self.expect.templates());
+        out
+    }
+
+    /// The top-level variable names the request reads.
+    pub fn reads(&self) -> std::collections::BTreeSet<String> {
+        self.templates()
+            .into_iter()
+            .flat_map(Tpl::variables)
+            .collect()
+    }
+}
+
 #[derive(Debug)]
 pub struct BasicPlan {
     pub username: Tpl,

@@ -8,9 +8,9 @@ use reqwest::cookie::Jar;
 use serde_json::Value;
 
 use crate::assertion::Failure;
-use crate::plan::FilePlan;
+use crate::plan::{FilePlan, RequestPlan};
 use crate::report::event::{Event, FileEnd, FileStart, Outcome};
-use crate::runner::request::{At, pending, run_request};
+use crate::runner::request::{At, Ran, pending, run_request};
 use crate::runner::runtime::Runtime;
 use crate::template::{Layer, Scope, from_json};
 
@@ -52,6 +52,9 @@ pub async fn run_file(
         Scope::new()
     });
     let mut captures: Layer = Arc::new(HashMap::new());
+    // With --continue-on-error: captures a failed request did not produce,
+    // and which request that was.
+    let mut missing: HashMap<String, String> = HashMap::new();
     let jar = Jar::default();
     for (i, req) in file.requests.iter().enumerate().skip(stats.failed) {
         let at = At {
@@ -59,13 +62,12 @@ pub async fn run_file(
             file,
             index: i,
         };
-        let ran = match &stop {
+        let reason = stop.clone().or_else(|| needs_missing(req, &missing));
+        let ran = match reason {
             Some(reason) => {
                 let mut r = pending(at, req);
-                r.outcome = Outcome::Skipped {
-                    reason: reason.clone(),
-                };
-                crate::runner::request::Ran {
+                r.outcome = Outcome::Skipped { reason };
+                Ran {
                     result: r,
                     captures: Vec::new(),
                 }
@@ -78,6 +80,12 @@ pub async fn run_file(
         match &ran.result.outcome {
             Outcome::Passed => stats.passed += 1,
             Outcome::Skipped { .. } => stats.skipped += 1,
+            Outcome::Failed if rt.flags.continue_on_error => {
+                stats.failed += 1;
+                for c in &req.captures {
+                    missing.insert(c.name.clone(), req.name.clone());
+                }
+            }
             Outcome::Failed => {
                 stats.failed += 1;
                 stop = Some(format!("`{}` failed", req.name));
@@ -86,6 +94,7 @@ pub async fn run_file(
         if !ran.captures.is_empty() {
             let map = Arc::make_mut(&mut captures);
             for (k, v) in ran.captures {
+                missing.remove(&k);
                 map.insert(k, from_json(&v));
             }
         }
@@ -101,6 +110,19 @@ pub async fn run_file(
         duration: started.elapsed(),
     }));
     stats
+}
+
+/// Why `req` cannot run: it reads a capture that a failed request did not
+/// produce (`--continue-on-error`).
+fn needs_missing(req: &RequestPlan, missing: &HashMap<String, String>) -> Option<String> {
+    if missing.is_empty() {
+        return None;
+    }
+    req.reads().into_iter().find_map(|name| {
+        missing
+            .get(&name)
+            .map(|by| format!("needs `{name}`, which the failed `{by}` did not capture"))
+    })
 }
 
 /// `env` and the environment, then the file's vars and inputs, then `--var`.

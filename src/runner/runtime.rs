@@ -57,6 +57,8 @@ pub struct Flags {
     pub yes: bool,
     /// stdin and stderr are terminals: questions may be asked.
     pub interactive: bool,
+    /// `--continue-on-error`: a failed request does not stop its file.
+    pub continue_on_error: bool,
 }
 
 impl Runtime {
