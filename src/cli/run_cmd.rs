@@ -99,11 +99,9 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         Ok(i) => i,
         Err(d) => return print_diagnostics(out, &d),
     };
-    let jobs = args.jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
-    });
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let writers = match writers(args, out, &reports, &files, jobs) {
         Ok(w) => w,
         Err(d) => return print_diagnostics(out, &[d]),
@@ -133,9 +131,10 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         },
         tx,
     ));
-    if args.verbose {
-        rt.message(Level::Info, proxy_note(&args.network));
-    }
+    // Which proxy, when asked (never its credentials).
+    rt.flags
+        .verbose
+        .then(|| rt.message(Level::Info, proxy_note(&args.network)));
     // One file at a time needs no second thread: a single-threaded runtime
     // saves a cross-thread wake-up per request.
     let runtime = match tokio_runtime(jobs == 1 || files.len() <= 1) {
@@ -154,6 +153,16 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     drop(rt);
     totp.clear_events();
     runtime.shutdown_background();
+    reported(out, reporter, code)
+}
+
+/// The run's exit code once every report is written: a report that could
+/// not be written fails the run.
+fn reported(
+    out: &Output,
+    reporter: std::thread::JoinHandle<Option<std::io::Error>>,
+    code: i32,
+) -> i32 {
     match reporter.join() {
         Ok(None) => code,
         Ok(Some(e)) => {

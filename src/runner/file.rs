@@ -21,6 +21,16 @@ pub struct FileStats {
     pub skipped: usize,
 }
 
+impl FileStats {
+    fn count(&mut self, outcome: &Outcome) {
+        match outcome {
+            Outcome::Passed => self.passed += 1,
+            Outcome::Failed => self.failed += 1,
+            Outcome::Skipped { .. } => self.skipped += 1,
+        }
+    }
+}
+
 /// Runs `file`; `inputs` are its resolved inputs.
 pub async fn run_file(
     rt: Arc<Runtime>,
@@ -77,17 +87,13 @@ pub async fn run_file(
                 run_request(&rt, at, req, &scope, &jar).await
             }
         };
-        match &ran.result.outcome {
-            Outcome::Passed => stats.passed += 1,
-            Outcome::Skipped { .. } => stats.skipped += 1,
-            Outcome::Failed if rt.flags.continue_on_error => {
-                stats.failed += 1;
+        stats.count(&ran.result.outcome);
+        if ran.result.outcome == Outcome::Failed {
+            if rt.flags.continue_on_error {
                 for c in &req.captures {
                     missing.insert(c.name.clone(), req.name.clone());
                 }
-            }
-            Outcome::Failed => {
-                stats.failed += 1;
+            } else {
                 stop = Some(format!("`{}` failed", req.name));
             }
         }
