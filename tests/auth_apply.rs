@@ -314,7 +314,7 @@ requests:
     let run = p.run(&["run"]);
     run.assert_code(2);
     assert!(run.all().contains("auth"), "{}", run.all());
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }
 
 #[test]
@@ -354,7 +354,7 @@ requests:
         "the error names the profile file: {}",
         run.all()
     );
-    assert!(server.hits().is_empty(), "nothing is sent");
+    assert!(server.hits().is_empty(), "nothing sent yet");
     // The same variable from --var is fine: profiles see --var.
     p.run(&["run", "--var", "org_id=7"]).assert_code(0);
     assert_eq!(server.hits_to("/echo")[0].header("x-org"), Some("7"));
@@ -491,6 +491,7 @@ requests:
         "nothing is sent"
     );
     assert!(server.hits_to("/echo/after").is_empty(), "the file stops");
+    server.expect_no_hits();
     let origin = server.other_origin_url();
     assert!(
         run.all().contains(&origin),
@@ -519,6 +520,7 @@ requests:
     let run = p.run(&["run"]);
     run.assert_code(1);
     assert!(server.hits_to("/protected").is_empty());
+    server.expect_no_hits();
     assert!(
         run.all().contains(&server.other_origin_url()),
         "{}",

@@ -184,7 +184,7 @@ fn validate_reports_a_secret_without_source_and_resolves_nothing() {
     std::fs::remove_file(p.path().join("profiles/broken.yaml")).unwrap();
     // Secrets are not resolved by validate: an unset variable is not a problem.
     p.run(&["validate"]).assert_code(0);
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }
 
 #[test]
@@ -210,6 +210,7 @@ requests:
     let run = p.run(&["validate"]);
     run.assert_code(2);
     assert!(run.all().contains("secrets.kee"), "{}", run.all());
+    server.expect_no_hits();
 }
 
 /// Runs `sesame run` in a pseudo-terminal (util-linux `script`), answers the

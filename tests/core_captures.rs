@@ -100,7 +100,7 @@ fn captures_are_not_in_scope_in_other_files() {
         .assert_code(2)
         .assert_stderr_has("undefined variable `uid`")
         .assert_stderr_has("requests/b.yaml:2:10");
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }
 
 #[test]
@@ -122,7 +122,7 @@ requests:
         .assert_code(2)
         .assert_stderr_has("undefined variable `uid`")
         .assert_stderr_has("requests/a.yaml:3:10");
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }
 
 #[test]

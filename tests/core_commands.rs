@@ -41,7 +41,7 @@ fn validate_accepts_good_files_and_sends_nothing() {
     );
     let run = p.run(&["validate"]);
     run.assert_code(0).assert_has("valid");
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn dry_run_prints_method_and_rendered_url_and_sends_nothing() {
         !run.stdout.contains("custom-value"),
         "headers only with --verbose"
     );
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn dry_run_verbose_shows_headers_and_body() {
         .assert_has("X-Custom: custom-value")
         .assert_has(r#"{"n":9,"quote":"it's"}"#)
         .assert_has("a=b+c&list=1&list=2");
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }
 
 #[test]
@@ -144,7 +144,7 @@ apply:
     run.assert_code(0)
         .assert_has("/protected")
         .assert_has("Authorization");
-    assert!(server.hits().is_empty(), "no login in a dry run");
+    server.expect_no_hits();
 }
 
 fn curl_installed() -> bool {
@@ -183,7 +183,7 @@ fn curl_prints_runnable_commands() {
         .assert_has("# submit form")
         .assert_has("-X POST")
         .assert_has("-H 'X-Custom: custom-value'");
-    assert!(server.hits().is_empty(), "printing sends nothing");
+    assert!(server.hits().is_empty(), "nothing sent yet");
     let cmds = commands(&run.stdout);
     assert_eq!(cmds.len(), 3, "{}", run.stdout);
     if !curl_installed() {
@@ -241,6 +241,7 @@ fn curl_request_selects_one_and_takes_var() {
     p.run(&["curl", "requests/good.yaml", "--request", "nope"])
         .assert_code(2)
         .assert_stderr_has("nope");
+    server.expect_no_hits();
 }
 
 #[test]

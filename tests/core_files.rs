@@ -241,5 +241,5 @@ fn invalid_shards_are_refused() {
             .assert_code(2)
             .assert_stderr_has("--shard");
     }
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }

@@ -217,7 +217,7 @@ requests:
         .assert_stderr_has("at most one body")
         .assert_stderr_has("requests/two.yaml:4:5")
         .assert_stderr_has("hint:");
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }
 
 #[test]
@@ -381,10 +381,7 @@ requests:
     run.assert_code(1)
         .assert_has("--yes")
         .assert_has("Really delete all users of org?");
-    assert!(
-        server.hits().is_empty(),
-        "nothing is sent before the confirmation"
-    );
+    assert!(server.hits().is_empty(), "nothing sent yet");
 
     p.run(&["run", "--yes"]).assert_code(0);
     assert_eq!(server.hits_to("/echo/all").len(), 1);
@@ -451,7 +448,7 @@ requests:
         !run.stderr.contains("`region`"),
         "an input with a default is not missing"
     );
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }
 
 #[test]

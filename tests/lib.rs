@@ -19,6 +19,9 @@ mod core_requests;
 mod docs;
 mod e2e_failures;
 mod e2e_flows;
+mod error_messages;
 mod regressions;
 mod schema;
 mod smoke;
+#[allow(dead_code)]
+mod test;

@@ -29,6 +29,7 @@ fn hosts_refusal_happens_before_the_login() {
         "no login for a refused request"
     );
     assert!(server.hits_to("/echo/x").is_empty());
+    server.expect_no_hits();
 }
 
 /// Credentials that carry a secret value must not be written to the cache.
@@ -96,7 +97,7 @@ fn dry_run_shows_the_profile_placeholder_unmasked() {
         "{}",
         run.stdout
     );
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }
 
 /// `sesame schema | head -1` used to panic on the closed pipe.

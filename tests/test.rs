@@ -1,0 +1,392 @@
+//! The `Test` builder: writes a project into a temporary folder, runs the
+//! real `sesame` binary in it, and compares stdout, stderr and the exit code
+//! **exactly** (like casey/just's `tests/test.rs`).
+//!
+//! ```ignore
+//! Test::new()
+//!     .server(&server)
+//!     .file("requests/a.yaml", "requests:\n  - url: \"{URL}/json\"\n")
+//!     .args(["run"])
+//!     .stdout("...")
+//!     .run();
+//! ```
+//!
+//! What varies between runs is replaced by placeholders, both ways: in the
+//! files written, `{URL}` becomes `http://127.0.0.1:PORT` of the server and
+//! `{addr}` its `127.0.0.1:PORT`; in what the binary prints, the same values
+//! become `{URL}` and `{addr}` again, and the project folder becomes `{dir}`.
+//! `SESAME_TEST_MODE` freezes times and colours. Anything else that varies
+//! (a TOTP wait) is normalised with [`Test::normalise`] before comparing.
+//!
+//! Expected texts and file contents that start with a newline are unindented
+//! (the first newline dropped, the common indentation removed), so they can
+//! be written as indented raw strings.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use regex::Regex;
+
+use crate::support::TestServer;
+use crate::support::sandbox::TestSandbox;
+
+/// One run of `sesame` to set up and check.
+#[must_use]
+pub struct Test {
+    dir: Arc<tempfile::TempDir>,
+    current_dir: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    env_remove: Vec<String>,
+    stdin: Option<String>,
+    /// (actual value, placeholder): placeholders in files become values,
+    /// values in output become placeholders.
+    subs: Vec<(String, String)>,
+    normalise: Vec<(Regex, String)>,
+    status: i32,
+    stdout: Option<String>,
+    stderr: Option<String>,
+}
+
+/// What one run printed (after normalising), and the project, for a next run.
+pub struct Output {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+    test: Test,
+}
+
+impl Output {
+    /// A new run in the same project folder, with the same environment,
+    /// placeholders and normalisations, expecting exit 0 and no output.
+    pub fn test(self) -> Test {
+        self.test
+    }
+}
+
+impl Default for Test {
+    fn default() -> Self {
+        Test::new()
+    }
+}
+
+impl Test {
+    pub fn new() -> Test {
+        let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+        let subs = vec![(dir.path().display().to_string(), "{dir}".to_string())];
+        Test {
+            dir,
+            current_dir: PathBuf::new(),
+            args: Vec::new(),
+            env: Vec::new(),
+            env_remove: Vec::new(),
+            stdin: None,
+            subs,
+            normalise: Vec::new(),
+            status: 0,
+            stdout: Some(String::new()),
+            stderr: Some(String::new()),
+        }
+    }
+
+    /// The project folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The disk cache the binary is pointed at (`SESAME_CACHE_DIR`).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.dir.path().join(".cache-sesame")
+    }
+
+    /// `{URL}` and `{addr}` stand for this server.
+    pub fn server(self, server: &TestServer) -> Test {
+        self.origin(&server.addr.to_string())
+    }
+
+    /// `{URL}` and `{addr}` stand for this sandbox.
+    pub fn sandbox(self, sandbox: &TestSandbox) -> Test {
+        self.origin(&sandbox.addr())
+    }
+
+    fn origin(self, addr: &str) -> Test {
+        self.substitute(&format!("http://{addr}"), "{URL}")
+            .substitute(addr, "{addr}")
+    }
+
+    /// `placeholder` stands for `actual`, in files and in output.
+    pub fn substitute(mut self, actual: &str, placeholder: &str) -> Test {
+        self.subs.push((actual.into(), placeholder.into()));
+        self
+    }
+
+    /// Replaces every match of `pattern` in stdout and stderr by
+    /// `replacement` before comparing (for what legitimately varies).
+    pub fn normalise(mut self, pattern: &str, replacement: &str) -> Test {
+        let re = Regex::new(pattern).expect("normalise pattern");
+        self.normalise.push((re, replacement.into()));
+        self
+    }
+
+    /// Writes `content` (placeholders filled, unindented) to `rel`.
+    pub fn file(self, rel: &str, content: &str) -> Test {
+        let content = self.fill(&unindent(content));
+        self.raw_file(rel, &content)
+    }
+
+    /// Writes `content` to `rel` as it is.
+    pub fn raw_file(self, rel: &str, content: &str) -> Test {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+        self
+    }
+
+    /// Runs the binary in `rel` (a folder of the project) instead of its root.
+    pub fn current_dir(mut self, rel: &str) -> Test {
+        self.current_dir = rel.into();
+        self
+    }
+
+    pub fn arg(mut self, arg: &str) -> Test {
+        let arg = self.fill(arg);
+        self.args.push(arg);
+        self
+    }
+
+    pub fn args<'a>(mut self, args: impl IntoIterator<Item = &'a str>) -> Test {
+        for a in args {
+            self = self.arg(a);
+        }
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Test {
+        let value = self.fill(value);
+        self.env.push((key.into(), value));
+        self
+    }
+
+    pub fn env_remove(mut self, key: &str) -> Test {
+        self.env_remove.push(key.into());
+        self
+    }
+
+    pub fn stdin(mut self, stdin: &str) -> Test {
+        self.stdin = Some(stdin.into());
+        self
+    }
+
+    pub fn status(mut self, status: i32) -> Test {
+        self.status = status;
+        self
+    }
+
+    pub fn stdout(mut self, stdout: &str) -> Test {
+        self.stdout = Some(unindent(stdout));
+        self
+    }
+
+    pub fn stderr(mut self, stderr: &str) -> Test {
+        self.stderr = Some(unindent(stderr));
+        self
+    }
+
+    /// Leaves stdout unchecked: only for output that another assertion of
+    /// the same test pins (a file written, a request received).
+    pub fn any_stdout(mut self) -> Test {
+        self.stdout = None;
+        self
+    }
+
+    /// Leaves stderr unchecked (see [`Test::any_stdout`]).
+    pub fn any_stderr(mut self) -> Test {
+        self.stderr = None;
+        self
+    }
+
+    /// `text` with every placeholder replaced by its value.
+    pub fn fill(&self, text: &str) -> String {
+        self.subs
+            .iter()
+            .fold(text.to_string(), |t, (actual, ph)| t.replace(ph, actual))
+    }
+
+    /// `text` with every known value replaced by its placeholder, then
+    /// normalised.
+    pub fn placeholders(&self, text: &str) -> String {
+        let mut t = text.to_string();
+        // Longest values first, so `http://addr` wins over `addr`.
+        let mut subs: Vec<_> = self.subs.iter().collect();
+        subs.sort_by_key(|(actual, _)| std::cmp::Reverse(actual.len()));
+        for (actual, ph) in subs {
+            t = t.replace(actual.as_str(), ph);
+        }
+        for (re, rep) in &self.normalise {
+            t = re.replace_all(&t, rep.as_str()).into_owned();
+        }
+        t
+    }
+
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sesame"));
+        cmd.args(&self.args)
+            .current_dir(self.dir.path().join(&self.current_dir))
+            .env("SESAME_TEST_MODE", "1")
+            .env("NO_COLOR", "1")
+            .env("SESAME_CACHE_DIR", self.cache_dir())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdin(if self.stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            });
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        for k in &self.env_remove {
+            cmd.env_remove(k);
+        }
+        cmd
+    }
+
+    /// Starts the binary without waiting; [`Running::wait`] checks it.
+    pub fn spawn(self) -> Running {
+        let mut child = self.command().spawn().expect("spawn sesame");
+        if let Some(input) = &self.stdin {
+            let mut sink = child.stdin.take().expect("stdin");
+            sink.write_all(input.as_bytes()).expect("write stdin");
+        }
+        Running { child, test: self }
+    }
+
+    /// Runs the binary (at most 60 s) and checks status, stdout and stderr.
+    #[track_caller]
+    pub fn run(self) -> Output {
+        self.spawn().wait()
+    }
+}
+
+/// A started run of the binary.
+pub struct Running {
+    child: std::process::Child,
+    test: Test,
+}
+
+impl Running {
+    /// Waits (at most 60 s) and checks status, stdout and stderr.
+    #[track_caller]
+    pub fn wait(self) -> Output {
+        let Running { child, test } = self;
+        let out = wait_bounded(child);
+        let status = out.status.code().unwrap_or(-1);
+        let stdout = test.placeholders(&String::from_utf8_lossy(&out.stdout));
+        let stderr = test.placeholders(&String::from_utf8_lossy(&out.stderr));
+        check(&test, status, &stdout, &stderr);
+        let next = Test {
+            status: 0,
+            stdout: Some(String::new()),
+            stderr: Some(String::new()),
+            stdin: None,
+            ..test
+        };
+        Output {
+            status,
+            stdout,
+            stderr,
+            test: next,
+        }
+    }
+}
+
+fn wait_bounded(child: std::process::Child) -> std::process::Output {
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(out) => out.expect("wait sesame"),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("sesame did not finish within 60 s");
+        }
+    }
+}
+
+#[track_caller]
+fn check(test: &Test, status: i32, stdout: &str, stderr: &str) {
+    let mut bad = Vec::new();
+    if status != test.status {
+        bad.push(format!("exit code: expected {}, got {status}", test.status));
+    }
+    for (name, want, have) in [
+        ("stdout", &test.stdout, stdout),
+        ("stderr", &test.stderr, stderr),
+    ] {
+        if let Some(want) = want
+            && want != have
+        {
+            bad.push(mismatch(name, want, have));
+        }
+    }
+    if !bad.is_empty() {
+        panic!(
+            "sesame {:?}: output differs\n{}\n--- actual stdout\n{stdout}\n--- actual stderr\n{stderr}",
+            test.args,
+            bad.join("\n")
+        );
+    }
+}
+
+/// Both texts and the first line where they differ, plus the actual text
+/// as one JSON line (`tests/support/bless.py` pastes it into the test).
+fn mismatch(name: &str, want: &str, have: &str) -> String {
+    let line = want
+        .lines()
+        .zip(have.lines())
+        .position(|(w, h)| w != h)
+        .unwrap_or_else(|| want.lines().count().min(have.lines().count()));
+    format!(
+        "{name} differs from line {}:\n  expected: {:?}\n  actual:   {:?}\n--- expected {name}\n{want}\nbless {name}: {}",
+        line + 1,
+        want.lines().nth(line).unwrap_or("<end>"),
+        have.lines().nth(line).unwrap_or("<end>"),
+        serde_json::to_string(have).expect("json"),
+    )
+}
+
+/// Drops a leading newline and the common indentation of the lines; the
+/// last line, when only spaces, is dropped too. Text that does not start
+/// with a newline is returned as it is.
+pub fn unindent(text: &str) -> String {
+    let Some(body) = text.strip_prefix('\n') else {
+        return text.to_string();
+    };
+    let body = match body.rfind('\n') {
+        Some(i) if body[i + 1..].trim().is_empty() => &body[..=i],
+        _ => body,
+    };
+    let indent = body
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for l in body.split_inclusive('\n') {
+        out.push_str(l.get(indent..).unwrap_or(l.trim_start_matches(' ')));
+    }
+    out
+}
+
+#[test]
+fn unindent_drops_the_first_newline_and_the_common_indentation() {
+    assert_eq!(unindent("\n    a\n      b\n\n    c\n    "), "a\n  b\n\nc\n");
+    assert_eq!(unindent("a\n  b\n"), "a\n  b\n");
+    assert_eq!(unindent("\n  a"), "a");
+}
