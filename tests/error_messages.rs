@@ -537,7 +537,7 @@ fn validate_reports_a_secret_without_source() {
 fn unknown_environment_lists_the_known_ones() {
     load_error("requests:\n  - url: \"{URL}/x\"\n")
         .file("sesame.yaml", "environments:\n  sandbox: {}\n  prod: {}\n")
-        .args(["--env", "sandbx"])
+        .args(&["--env", "sandbx"])
         .stderr(
             r#"
             error: unknown environment `sandbx`
@@ -552,7 +552,7 @@ fn unknown_environment_lists_the_known_ones() {
 #[test]
 fn a_var_without_a_value() {
     load_error("requests:\n  - url: \"{URL}/x\"\n")
-        .args(["--var", "novalue"])
+        .args(&["--var", "novalue"])
         .stderr(
             r#"
             error: invalid --var `novalue`
@@ -566,7 +566,7 @@ fn a_var_without_a_value() {
 #[test]
 fn a_shard_beyond_the_count() {
     load_error("requests:\n  - url: \"{URL}/x\"\n")
-        .args(["--shard", "3/2"])
+        .args(&["--shard", "3/2"])
         .stderr(
             r#"
             error: invalid --shard `3/2`
@@ -615,7 +615,7 @@ fn an_unknown_command() {
 #[test]
 fn a_report_of_an_unknown_kind() {
     load_error("requests:\n  - url: \"{URL}/x\"\n")
-        .args(["--report", "xml:out.xml"])
+        .args(&["--report", "xml:out.xml"])
         .stderr(
             r#"
             error: unknown report kind `xml`; use junit:PATH, json:PATH or tap:PATH
@@ -1358,7 +1358,7 @@ fn token_of_a_profile_that_cannot_log_in() {
             "profiles/json.yaml",
             "login:\n  - url: \"{URL}/login/json\"\n    method: POST\n    json: { username: u, password: wrong }\n    expect: { status: 200 }\n    capture: { token: $.token }\napply:\n  headers: { Authorization: \"Bearer {{ token }}\" }\n",
         )
-        .args(["token", "json"])
+        .args(&["token", "json"])
         .status(3)
         .stderr(r#"
             error: profile json could not log in: login step `request 1`: expected status 200, got 401; response: {"status":401,"message":"Invalid user, password or mfaCode"}

@@ -60,6 +60,11 @@ pub struct Output {
 }
 
 impl Output {
+    /// stdout and stderr together, for "appears nowhere" checks.
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+
     /// A new run in the same project folder, with the same environment,
     /// placeholders and normalisations, expecting exit 0 and no output.
     pub fn test(self) -> Test {
@@ -75,7 +80,11 @@ impl Default for Test {
 
 impl Test {
     pub fn new() -> Test {
-        let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+        Test::in_dir(Arc::new(tempfile::tempdir().expect("tempdir")))
+    }
+
+    /// A run in an existing project folder.
+    pub fn in_dir(dir: Arc<tempfile::TempDir>) -> Test {
         let subs = vec![(dir.path().display().to_string(), "{dir}".to_string())];
         Test {
             dir,
@@ -112,9 +121,13 @@ impl Test {
         self.origin(&sandbox.addr())
     }
 
-    fn origin(self, addr: &str) -> Test {
+    /// `{URL}` and `{addr}` stand for `127.0.0.1:PORT` = `addr`, and
+    /// `{OTHER}` for the same port as `http://localhost:PORT`.
+    pub fn origin(self, addr: &str) -> Test {
+        let port = addr.rsplit(':').next().unwrap_or_default();
         self.substitute(&format!("http://{addr}"), "{URL}")
             .substitute(addr, "{addr}")
+            .substitute(&format!("http://localhost:{port}"), "{OTHER}")
     }
 
     /// `placeholder` stands for `actual`, in files and in output.
@@ -157,7 +170,7 @@ impl Test {
         self
     }
 
-    pub fn args<'a>(mut self, args: impl IntoIterator<Item = &'a str>) -> Test {
+    pub fn args(mut self, args: &[&str]) -> Test {
         for a in args {
             self = self.arg(a);
         }

@@ -19,6 +19,7 @@ from collections import defaultdict
 
 PANIC = re.compile(r"panicked at (tests/[^:]+\.rs):(\d+):\d+:")
 BLESS = re.compile(r"^bless (stdout|stderr): (\".*\")$")
+STATUS = re.compile(r"^exit code: expected 0, got (\d+)$")
 
 
 def rust_literal(text, indent):
@@ -75,20 +76,28 @@ def bless(path, line, stream, text):
     before = src.count("\n")
     lines = src.split("\n")
     call_offset = sum(len(l) + 1 for l in lines[: line - 1])
-    fn_start = src.rfind("\nfn ", 0, call_offset)
-    fn_start = max(fn_start, src.rfind("    fn ", 0, call_offset))
-    at = src.rfind("." + stream + "(", fn_start, call_offset + len(lines[line - 1]))
-    run_indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
-    if at < 0:
+    # The statement of the `.run()` call: from the `;` (or `{`) before it.
+    stmt_start = max(src.rfind(";", 0, call_offset), src.rfind("{\n", 0, call_offset))
+    run_line = lines[line - 1]
+    at = src.rfind("." + stream + "(", stmt_start, call_offset + len(run_line))
+    run_indent = len(run_line) - len(run_line.lstrip())
+    if at < 0 and run_line.lstrip().startswith("."):
         lit = rust_literal(text, run_indent)
         new = " " * run_indent + "." + stream + "(" + lit + ")\n"
         src = src[:call_offset] + new + src[call_offset:]
+    elif at < 0:
+        lit = rust_literal(text, run_indent)
+        k = call_offset + run_line.rindex(".run()")
+        src = src[:k] + "." + stream + "(" + lit + ")" + src[k:]
     else:
         line_start = src.rfind("\n", 0, at) + 1
         indent = len(src[line_start:at]) - len(src[line_start:at].lstrip())
         i = at + len(stream) + 2
         while src[i] in " \n":
             i += 1
+        name = re.match(r"[A-Z][A-Z0-9_]*", src[i:])
+        if name:
+            return bless_const(path, src, name.group(0), text)
         end = literal_end(src, i)
         j = end
         while src[j] in " \n,":
@@ -103,6 +112,33 @@ def bless(path, line, stream, text):
     return src.count("\n") - before
 
 
+def bless_const(path, src, name, text):
+    """`.stdout(NAME)`: replaces the literal of `const NAME: &str = ...;`."""
+    m = re.search(r"\nconst " + name + r": &str =\s*", src)
+    if not m:
+        print(f"{path}: const {name} not found; not blessed")
+        return 0
+    before = src.count("\n")
+    end = literal_end(src, m.end())
+    src = src[: m.end()] + rust_literal(text, 0) + src[end:]
+    open(path, "w").write(src)
+    print(f"blessed {path}: const {name}")
+    return src.count("\n") - before
+
+
+def bless_status(path, line, status):
+    """With --status: adds `.status(N)` to a run that expected exit 0."""
+    lines = open(path).read().split("\n")
+    l = lines[line - 1]
+    if ".run()" not in l:
+        print(f"{path}:{line}: no .run() on the line; status {status} not blessed")
+        return 0
+    lines[line - 1] = l.replace(".run()", f".status({status}).run()", 1)
+    open(path, "w").write("\n".join(lines))
+    print(f"blessed {path}:{line} status {status}")
+    return 0
+
+
 def main():
     found = defaultdict(dict)
     where = None
@@ -112,12 +148,17 @@ def main():
         if m:
             where = (m.group(1), int(m.group(2)))
             continue
+        m = STATUS.match(l)
+        if m and where and "--status" in sys.argv:
+            found[where]["status"] = int(m.group(1))
         m = BLESS.match(l)
         if m and where:
             found[where][m.group(1)] = json.loads(m.group(2))
     # Bottom-up, so earlier line numbers stay right.
     for (path, line) in sorted(found, key=lambda w: (w[0], -w[1])):
         shift = 0
+        if "status" in found[(path, line)]:
+            shift += bless_status(path, line, found[(path, line)]["status"])
         for stream in ("stdout", "stderr"):
             if stream in found[(path, line)]:
                 text = found[(path, line)][stream]

@@ -3,15 +3,22 @@
 
 pub mod server;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 
 pub use server::{Hit, TestServer};
 
-/// A sesame project in a temporary folder.
+use crate::test::Test;
+
+/// A sesame project in a temporary folder, for tests that run the binary
+/// several times in it: [`Project::test`] starts each run.
 pub struct Project {
-    pub dir: tempfile::TempDir,
+    pub dir: Arc<tempfile::TempDir>,
     env: Vec<(String, String)>,
+    /// The servers whose addresses become `{URL}`/`{addr}` in output.
+    servers: RefCell<Vec<String>>,
 }
 
 /// What one run of the binary did.
@@ -41,11 +48,39 @@ impl Run {
 
 impl Project {
     pub fn new() -> Project {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
         Project {
             dir,
             env: Vec::new(),
+            servers: RefCell::new(Vec::new()),
         }
+    }
+
+    /// `{URL}` and `{addr}` stand for `server` in the output of [`Project::test`].
+    pub fn server(&self, server: &TestServer) -> &Project {
+        self.origin(&server.addr.to_string())
+    }
+
+    /// `{URL}` and `{addr}` stand for `127.0.0.1:PORT` = `addr`.
+    pub fn origin(&self, addr: &str) -> &Project {
+        let mut servers = self.servers.borrow_mut();
+        if !servers.iter().any(|s| s == addr) {
+            servers.push(addr.to_string());
+        }
+        self
+    }
+
+    /// A run of the binary in this project (its environment and servers
+    /// included), compared exactly: see [`Test`].
+    pub fn test(&self) -> Test {
+        let mut t = Test::in_dir(self.dir.clone());
+        for addr in self.servers.borrow().iter() {
+            t = t.origin(addr);
+        }
+        for (k, v) in &self.env {
+            t = t.env(k, v);
+        }
+        t
     }
 
     pub fn path(&self) -> &Path {
@@ -144,6 +179,7 @@ impl TestServer {
 impl Project {
     /// Writes a request file whose `{URL}` is `server`'s base URL.
     pub fn request_file(&self, rel: &str, server: &TestServer, yaml: &str) -> &Project {
+        self.server(server);
         self.file(rel, &with_url(server, yaml))
     }
 
