@@ -755,7 +755,7 @@ requests:
         $.data.users[0].username: { contains: carol }
 "#,
     );
-    let run = p.test().args(&["run"]).status(1).stdout(r#"
+    p.test().args(&["run"]).status(1).stdout(r#"
         requests/report.yaml
           ✗ count users  GET 200  0ms
 
