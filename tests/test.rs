@@ -46,6 +46,8 @@ pub struct Test {
     /// values in output become placeholders.
     subs: Vec<(String, String)>,
     normalise: Vec<(Regex, String)>,
+    /// Sort the per-file blocks of the console report by file name.
+    sort_files: bool,
     status: i32,
     stdout: Option<String>,
     stderr: Option<String>,
@@ -95,6 +97,7 @@ impl Test {
             stdin: None,
             subs,
             normalise: Vec::new(),
+            sort_files: true,
             status: 0,
             stdout: Some(String::new()),
             stderr: Some(String::new()),
@@ -141,6 +144,14 @@ impl Test {
     pub fn normalise(mut self, pattern: &str, replacement: &str) -> Test {
         let re = Regex::new(pattern).expect("normalise pattern");
         self.normalise.push((re, replacement.into()));
+        self
+    }
+
+    /// Keeps the per-file blocks of the console report in the order the
+    /// binary printed them. By default they are sorted by file name: with
+    /// `--jobs` above 1, files are reported in the order they finish.
+    pub fn keep_file_order(mut self) -> Test {
+        self.sort_files = false;
         self
     }
 
@@ -241,6 +252,9 @@ impl Test {
         for (re, rep) in &self.normalise {
             t = re.replace_all(&t, rep.as_str()).into_owned();
         }
+        if self.sort_files {
+            t = sort_file_blocks(&t);
+        }
         t
     }
 
@@ -314,6 +328,28 @@ impl Running {
             test: next,
         }
     }
+}
+
+/// The console report starts with one block per file: the file's path on a
+/// line of its own, then its requests, indented. Sorts those blocks by path.
+fn sort_file_blocks(text: &str) -> String {
+    let mut blocks: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some((line, after)) = rest.split_once('\n') {
+        if line.ends_with(".yaml") && !line.starts_with(' ') {
+            blocks.push(format!("{line}\n"));
+        } else if line.starts_with("  ") && !blocks.is_empty() {
+            blocks.last_mut().unwrap().push_str(&format!("{line}\n"));
+        } else {
+            break;
+        }
+        rest = after;
+    }
+    if blocks.len() < 2 {
+        return text.to_string();
+    }
+    blocks.sort();
+    blocks.concat() + rest
 }
 
 fn wait_bounded(child: std::process::Child) -> std::process::Output {
