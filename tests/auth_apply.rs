@@ -16,6 +16,7 @@ pub fn project(
     requests: &[(&str, &str)],
 ) -> Project {
     let p = Project::new();
+    p.server(server);
     for (name, body) in profiles {
         p.file(&format!("profiles/{name}.yaml"), &sub(body, server));
     }

@@ -58,6 +58,8 @@ pub struct Output {
     pub status: i32,
     pub stdout: String,
     pub stderr: String,
+    /// stdout as printed, without placeholders (to feed to another program).
+    pub raw_stdout: String,
     test: Test,
 }
 
@@ -88,6 +90,8 @@ impl Test {
     /// A run in an existing project folder.
     pub fn in_dir(dir: Arc<tempfile::TempDir>) -> Test {
         let subs = vec![(dir.path().display().to_string(), "{dir}".to_string())];
+        // Not frozen by SESAME_TEST_MODE: how long a login took.
+        let login_time = Regex::new(r"(logged in \(\d+ steps?), \d+ms\)").unwrap();
         Test {
             dir,
             current_dir: PathBuf::new(),
@@ -96,7 +100,7 @@ impl Test {
             env_remove: Vec::new(),
             stdin: None,
             subs,
-            normalise: Vec::new(),
+            normalise: vec![(login_time, "$1, <ms>)".to_string())],
             sort_files: true,
             status: 0,
             stdout: Some(String::new()),
@@ -311,7 +315,8 @@ impl Running {
         let Running { child, test } = self;
         let out = wait_bounded(child);
         let status = out.status.code().unwrap_or(-1);
-        let stdout = test.placeholders(&String::from_utf8_lossy(&out.stdout));
+        let raw_stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stdout = test.placeholders(&raw_stdout);
         let stderr = test.placeholders(&String::from_utf8_lossy(&out.stderr));
         check(&test, status, &stdout, &stderr);
         let next = Test {
@@ -325,6 +330,7 @@ impl Running {
             status,
             stdout,
             stderr,
+            raw_stdout,
             test: next,
         }
     }

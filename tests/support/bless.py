@@ -77,7 +77,7 @@ def bless(path, line, stream, text):
     lines = src.split("\n")
     call_offset = sum(len(l) + 1 for l in lines[: line - 1])
     # The statement of the `.run()` call: from the `;` (or `{`) before it.
-    stmt_start = max(src.rfind(";", 0, call_offset), src.rfind("{\n", 0, call_offset))
+    stmt_start = max(src.rfind(";\n", 0, call_offset), src.rfind("{\n", 0, call_offset))
     run_line = lines[line - 1]
     at = src.rfind("." + stream + "(", stmt_start, call_offset + len(run_line))
     run_indent = len(run_line) - len(run_line.lstrip())
