@@ -29,7 +29,17 @@ fn env_source() {
         &[("a", KEYED_REQUEST)],
     );
     p.env("T_KEY", "k-123");
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+          ✓ keyed  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         server.hits_to("/needs-key")[0].header("x-api-key"),
         Some("k-123")
@@ -48,7 +58,17 @@ fn env_source_from_dot_env_file() {
         &[("a", KEYED_REQUEST)],
     );
     p.file(".env", "T_DOTENV_KEY=k-123\n");
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+          ✓ keyed  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
 }
 
 #[test]
@@ -65,7 +85,17 @@ fn file_source_is_relative_to_the_profile_and_trims_the_newline() {
     p.file("profiles/keys/api.txt", "k-123\n");
     // A decoy where a cwd-relative lookup would find it.
     p.file("keys/api.txt", "wrong\n");
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+          ✓ keyed  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         server.hits_to("/needs-key")[0].header("x-api-key"),
         Some("k-123")
@@ -91,7 +121,17 @@ apply:
         )],
         &[("a", KEYED_REQUEST)],
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+          ✓ keyed  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let hit = &server.hits_to("/needs-key")[0];
     assert_eq!(hit.header("x-api-key"), Some("k-123"), "stdout trimmed");
     assert_eq!(
@@ -131,8 +171,21 @@ requests:
             ),
         ],
     );
-    let run = p.run(&["run"]);
-    run.assert_code(3);
+    let run = p.test().args(&["run"]).status(3).stdout(r#"
+        requests/a.yaml
+          ✗ keyed  GET no response  0ms
+        requests/b.yaml
+          ✓ other file, no profile  GET 200  0ms
+
+        failures:
+
+        ✗ requests/a.yaml › keyed
+          GET {URL}/needs-key → no response
+          login key: profile key could not log in: secret `key` of profile `key`: no source yielded a value (env T_NOT_SET_ANYWHERE: not set; file missing-key.txt: not found at {dir}/profiles/missing-key.txt; command sh -c "echo vault is sealed >&2; exit 4": exited with status 4: vault is sealed; prompt: stdin is not a terminal)
+            --> requests/a.yaml:4:5
+
+        1 passed, 1 failed, 0 skipped (2 files) in 0.00s
+    "#).run();
     let all = run.all();
     for needle in [
         "T_NOT_SET_ANYWHERE",
@@ -173,17 +226,31 @@ fn validate_reports_a_secret_without_source_and_resolves_nothing() {
                 .as_str(),
         )],
     );
-    let run = p.run(&["validate"]);
-    run.assert_code(2);
-    assert!(run.all().contains("api_token"), "{}", run.all());
-    assert!(
-        run.all().contains("broken"),
-        "names the profile file: {}",
-        run.all()
-    );
+    p.test()
+        .args(&["validate"])
+        .status(2)
+        .stderr(
+            r#"
+        error: secret `api_token`: no source given (add `env`, `file`, `command` or `prompt`)
+          --> profiles/broken.yaml:2:14
+          |
+        2 |   api_token: {}
+          |              ^
+          = hint: give at least one of env, file, command, prompt
+        nothing was sent
+    "#,
+        )
+        .run();
     std::fs::remove_file(p.path().join("profiles/broken.yaml")).unwrap();
     // Secrets are not resolved by validate: an unset variable is not a problem.
-    p.run(&["validate"]).assert_code(0);
+    p.test()
+        .args(&["validate"])
+        .stdout(
+            r#"
+        1 file, 1 request and 1 profile: valid
+    "#,
+        )
+        .run();
     server.expect_no_hits();
 }
 
@@ -207,9 +274,21 @@ requests:
 "#,
         )],
     );
-    let run = p.run(&["validate"]);
-    run.assert_code(2);
-    assert!(run.all().contains("secrets.kee"), "{}", run.all());
+    p.test()
+        .args(&["validate"])
+        .status(2)
+        .stderr(
+            r#"
+        error: undefined variable `secrets.kee`
+          --> requests/a.yaml:6:25
+          |
+        6 |     headers: { X-Again: "{{ secrets.kee }}" }
+          |                         ^^^^^^^^^^^^^^^^^^^
+          = hint: did you mean `secrets.key`?
+        nothing was sent
+    "#,
+        )
+        .run();
     server.expect_no_hits();
 }
 

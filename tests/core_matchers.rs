@@ -224,7 +224,8 @@ const FAILING: &[(&str, &str)] = &[
     ("$.data.totalCount", "{ gt: 1, lt: 2 }"),
 ];
 
-const EVERY_OPERATOR_FAILS_WHEN_IT_DOES_NOT_HOLD_STDOUT_1: &str = r#"
+/// One failure per case of [`FAILING`], in file order.
+const EVERY_OPERATOR_FAILS: &str = r#"
         requests/f00.yaml
           ✗ request 1  GET 200  0ms
           - request 2  skipped: `request 1` failed
@@ -498,7 +499,7 @@ fn every_operator_fails_when_it_does_not_hold() {
     p.test()
         .args(&["run", "--jobs", "1"])
         .status(1)
-        .stdout(EVERY_OPERATOR_FAILS_WHEN_IT_DOES_NOT_HOLD_STDOUT_1)
+        .stdout(EVERY_OPERATOR_FAILS)
         .run();
     assert_eq!(server.hits_to("/json").len(), FAILING.len());
     assert!(server.hits_to("/echo/never").is_empty());

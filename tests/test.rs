@@ -91,7 +91,7 @@ impl Test {
     pub fn in_dir(dir: Arc<tempfile::TempDir>) -> Test {
         let subs = vec![(dir.path().display().to_string(), "{dir}".to_string())];
         // Not frozen by SESAME_TEST_MODE: how long a login took.
-        let login_time = Regex::new(r"(logged in \(\d+ steps?), \d+ms\)").unwrap();
+        let login_time = Regex::new(r"(logged in \(\d+ steps?), [\d.]+m?s\)").unwrap();
         Test {
             dir,
             current_dir: PathBuf::new(),
@@ -100,7 +100,14 @@ impl Test {
             env_remove: Vec::new(),
             stdin: None,
             subs,
-            normalise: vec![(login_time, "$1, <ms>)".to_string())],
+            normalise: vec![
+                (login_time, "$1, <ms>)".to_string()),
+                // The test server's Date header, shown by --verbose.
+                (
+                    Regex::new(r"(?m)^(\s*< date: ).*$").unwrap(),
+                    "$1<date>".to_string(),
+                ),
+            ],
             sort_files: true,
             status: 0,
             stdout: Some(String::new()),
@@ -309,6 +316,11 @@ pub struct Running {
 }
 
 impl Running {
+    /// The process id, to send it a signal.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits (at most 60 s) and checks status, stdout and stderr.
     #[track_caller]
     pub fn wait(self) -> Output {
@@ -337,25 +349,34 @@ impl Running {
 }
 
 /// The console report starts with one block per file: the file's path on a
-/// line of its own, then its requests, indented. Sorts those blocks by path.
+/// line of its own, then its requests, indented. With several jobs, blocks
+/// come in the order files finish, and a profile's login line before the
+/// first block that needed it. Canonical form: other top-level lines first
+/// (logouts last), then the blocks sorted by path.
 fn sort_file_blocks(text: &str) -> String {
     let mut blocks: Vec<String> = Vec::new();
+    let (mut before, mut after) = (String::new(), String::new());
     let mut rest = text;
-    while let Some((line, after)) = rest.split_once('\n') {
+    while let Some((line, next)) = rest.split_once('\n') {
+        if line.is_empty() {
+            break;
+        }
         if line.ends_with(".yaml") && !line.starts_with(' ') {
             blocks.push(format!("{line}\n"));
         } else if line.starts_with("  ") && !blocks.is_empty() {
             blocks.last_mut().unwrap().push_str(&format!("{line}\n"));
+        } else if line.contains("logged out") {
+            after.push_str(&format!("{line}\n"));
         } else {
-            break;
+            before.push_str(&format!("{line}\n"));
         }
-        rest = after;
+        rest = next;
     }
     if blocks.len() < 2 {
         return text.to_string();
     }
     blocks.sort();
-    blocks.concat() + rest
+    before + &blocks.concat() + &after + rest
 }
 
 fn wait_bounded(child: std::process::Child) -> std::process::Output {
