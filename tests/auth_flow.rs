@@ -444,18 +444,11 @@ requests:
     );
     with_oauth_env(&mut p);
     p.env("T_BAD_SECRET", "wrong");
-    let run = p
-        .test()
+    p.test()
         .args(&["run", "--jobs", "1"])
         .status(3)
         .stdout(A_FAILED_LOGIN_IS_EXIT_3_AND_OTHER_PROFILES_STILL_RUN)
         .run();
-    let all = run.all();
-    assert!(all.contains("get token"), "names the login step: {all}");
-    assert!(
-        all.contains("401") && all.contains("\"error\""),
-        "says why: {all}"
-    );
     assert_eq!(
         server.hits_to("/protected").len(),
         1,

@@ -211,21 +211,11 @@ const SHOW_SECRETS: &str = r#"
 fn show_secrets_shows_them() {
     let server = TestServer::with(auth_routes);
     let p = setup(&server);
-    let run = p
-        .test()
+    p.test()
         .args(&["run", "--verbose", "--show-secrets"])
         .status(1)
         // The code of the current TOTP step.
         .normalise(r"totp-auth: \d{6}", "totp-auth: <code>")
         .stdout(SHOW_SECRETS)
         .run();
-    let all = run.all();
-    let values = secret_values(&server);
-    for what in ["token", "password", "request basic", "login basic"] {
-        let value = &values.iter().find(|(w, _)| w == what).unwrap().1;
-        assert!(
-            all.contains(value.as_str()),
-            "{what} `{value}` is shown with --show-secrets:\n{all}"
-        );
-    }
 }

@@ -171,7 +171,7 @@ requests:
             ),
         ],
     );
-    let run = p.test().args(&["run"]).status(3).stdout(r#"
+    p.test().args(&["run"]).status(3).stdout(r#"
         requests/a.yaml
           ✗ keyed  GET no response  0ms
         requests/b.yaml
@@ -186,16 +186,6 @@ requests:
 
         1 passed, 1 failed, 0 skipped (2 files) in 0.00s
     "#).run();
-    let all = run.all();
-    for needle in [
-        "T_NOT_SET_ANYWHERE",
-        "missing-key.txt",
-        "vault is sealed",
-        "prompt",
-        "`key`",
-    ] {
-        assert!(all.contains(needle), "the message names {needle}: {all}");
-    }
     assert!(server.hits_to("/needs-key").is_empty());
     assert_eq!(
         server.hits_to("/echo/other").len(),
