@@ -5,7 +5,8 @@ use base64::Engine as _;
 
 use crate::auth_apply::project;
 use crate::support::server::{STRONG_CLIENT, STRONG_SECRET, TOTP_SECRET, auth_routes};
-use crate::support::{Project, Run, TestServer};
+use crate::support::{Project, TestServer};
+use crate::test::Output;
 
 const PROFILE: &str = r#"
 secrets:
@@ -90,9 +91,10 @@ fn secret_values(server: &TestServer) -> Vec<(String, String)> {
     ]
 }
 
-fn run_with_reports(p: &Project, extra: &[&str]) -> (Run, Vec<(String, String)>) {
+/// Runs `run --verbose` with every report; `stdout` is the whole console
+/// output expected.
+fn run_with_reports(p: &Project, stdout: &str) -> (Output, Vec<(String, String)>) {
     let mut args = vec!["run", "--verbose"];
-    args.extend_from_slice(extra);
     let reports = [
         "junit:out/junit.xml",
         "json:out/report.json",
@@ -103,7 +105,7 @@ fn run_with_reports(p: &Project, extra: &[&str]) -> (Run, Vec<(String, String)>)
         args.push(r);
     }
     std::fs::create_dir_all(p.path().join("out")).unwrap();
-    let run = p.run(&args);
+    let run = p.test().args(&args).status(1).stdout(stdout).run();
     let files = ["out/junit.xml", "out/report.json", "out/report.tap"]
         .iter()
         .map(|f| {
@@ -115,12 +117,76 @@ fn run_with_reports(p: &Project, extra: &[&str]) -> (Run, Vec<(String, String)>)
     (run, files)
 }
 
+/// `--verbose`: every exchange, each secret masked.
+const MASKED: &str = r#"
+    requests/a.yaml
+        > POST {URL}/oauth/strong
+        > Authorization: Basic ***
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 56
+        < date: <date>
+        <
+        < {"access_token":"***","expires_in":900}
+        > GET {URL}/totp/check
+        > totp-auth: ***
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 22
+        < date: <date>
+        <
+        < {"token":"tok-totp-0"}
+    profile strong: logged in (2 steps, <ms>)
+        > GET {URL}/protected
+        > Authorization: Bearer ***
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 11
+        < date: <date>
+        <
+        < {"ok":true}
+      ✓ protected  GET 200  0ms
+        > POST {URL}/echo
+        > Authorization: Basic ***
+        > Content-Type: application/json
+        >
+        > {"password":"***","token":"***"}
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 319
+        < date: <date>
+        <
+        < {"method":"POST","path":"/echo","query":"","headers":{"authorization":"Basic ***","content-type":"application/json","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}","content-length":"61"},"body":"{\"password\":\"***\",\"token\":\"***\"}"}
+      ✓ echo with basic  POST 200  0ms
+        > GET {URL}/echo
+        > Authorization: Bearer ***
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 178
+        < date: <date>
+        <
+        < {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer ***","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
+      ✗ a failure that quotes the token  GET 200  0ms
+
+    failures:
+
+    ✗ requests/a.yaml › a failure that quotes the token
+      GET {URL}/echo → 200
+      json $.headers.authorization: expected == "not the token", got "Bearer ***"
+        --> requests/a.yaml:17:34
+        expected: == "not the token"
+        actual:   "Bearer ***"
+      body:
+        {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer ***","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
+
+    2 passed, 1 failed, 0 skipped (1 file) in 0.00s
+"#;
+
 #[test]
 fn no_secret_appears_in_output_or_reports() {
     let server = TestServer::with(auth_routes);
     let p = setup(&server);
-    let (run, reports) = run_with_reports(&p, &[]);
-    run.assert_code(1);
+    let (run, reports) = run_with_reports(&p, MASKED);
     assert_eq!(
         server.counter("totp-ok"),
         1,
@@ -128,7 +194,7 @@ fn no_secret_appears_in_output_or_reports() {
         run.all()
     );
     let mut places = vec![
-        ("stdout".to_string(), run.stdout.clone()),
+        ("stdout".to_string(), run.raw_stdout.clone()),
         ("stderr".to_string(), run.stderr.clone()),
     ];
     places.extend(reports);

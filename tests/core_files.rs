@@ -208,8 +208,27 @@ fn concurrency_project(server: &TestServer) -> Project {
 fn jobs_one_runs_files_one_after_the_other_in_order() {
     let (server, max) = concurrency_server();
     concurrency_project(&server)
-        .run(&["run", "--jobs", "1"])
-        .assert_code(0);
+        .test()
+        .args(&["run", "--jobs", "1"])
+        .stdout(
+            r#"
+            requests/a.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+            requests/b.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+            requests/c.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+            requests/d.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+
+            8 passed, 0 failed, 0 skipped (4 files) in 0.00s
+        "#,
+        )
+        .run();
     assert_eq!(max.load(Ordering::SeqCst), 1);
     assert_eq!(
         paths(&server),
@@ -230,8 +249,27 @@ fn jobs_one_runs_files_one_after_the_other_in_order() {
 fn jobs_runs_files_in_parallel_and_requests_of_a_file_in_order() {
     let (server, max) = concurrency_server();
     concurrency_project(&server)
-        .run(&["run", "--jobs", "4"])
-        .assert_code(0);
+        .test()
+        .args(&["run", "--jobs", "4"])
+        .stdout(
+            r#"
+            requests/a.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+            requests/b.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+            requests/c.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+            requests/d.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+
+            8 passed, 0 failed, 0 skipped (4 files) in 0.00s
+        "#,
+        )
+        .run();
     assert!(max.load(Ordering::SeqCst) >= 2, "files ran in parallel");
     assert!(
         max.load(Ordering::SeqCst) <= 4,

@@ -751,8 +751,17 @@ requests:
 fn filter_selects_requests_by_name() {
     let server = TestServer::start();
     filter_project(&server)
-        .run(&["run", "--filter", "create"])
-        .assert_code(0);
+        .test()
+        .args(&["run", "--filter", "create"])
+        .stdout(
+            r#"
+            requests/users.yaml
+              ✓ create user  GET 200  0ms
+
+            1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
     let paths: Vec<String> = server.hits().into_iter().map(|h| h.path).collect();
     assert_eq!(paths, ["/echo/create"]);
 }
@@ -761,8 +770,18 @@ fn filter_selects_requests_by_name() {
 fn filter_matching_a_file_name_runs_the_whole_file() {
     let server = TestServer::start();
     filter_project(&server)
-        .run(&["run", "--filter", "inventory"])
-        .assert_code(0);
+        .test()
+        .args(&["run", "--filter", "inventory"])
+        .stdout(
+            r#"
+            requests/devices.yaml (device inventory)
+              ✓ list devices  GET 200  0ms
+              ✓ count  GET 200  0ms
+
+            2 passed, 0 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
     let paths: Vec<String> = server.hits().into_iter().map(|h| h.path).collect();
     assert_eq!(paths, ["/echo/devices", "/echo/count"]);
 }

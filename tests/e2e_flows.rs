@@ -358,8 +358,62 @@ fn e2e_all_flows_in_one_run_log_in_once_each() {
 
 #[test]
 fn e2e_sandbox_fixtures_lists_users() {
-    let run = Project::new().run(&["sandbox", "--fixtures"]);
-    run.assert_code(0);
+    Project::new()
+        .test()
+        .args(&["sandbox", "--fixtures"])
+        .stdout(r#"
+            sesame sandbox fixtures (public test values; loopback only)
+
+            Base URLs (one prefix per vendor; a real tenant needs only another base URL)
+              code42       http://127.0.0.1:8080/code42
+              crisisworks  http://127.0.0.1:8080/crisisworks
+              basicapp     http://127.0.0.1:8080/basicapp
+              beyondtrust  http://127.0.0.1:8080/beyondtrust/BeyondTrust/api/public/v3
+              control      http://127.0.0.1:8080/_sandbox/stats (GET), http://127.0.0.1:8080/_sandbox/revoke (POST)
+
+            Code42 / Incydr / CrashPlan  (http://127.0.0.1:8080/code42)
+              API client     sandbox-client / sandbox-secret            POST /v1/oauth -> bearer, expires_in 900
+              API client     sandbox-short-client / sandbox-short-secret  token expires_in 2
+              user (no 2FA)  alice@example.com / alice-password
+              user (2FA)     bob@example.com / bob-password  TOTP secret DKY7UORJZT5MST3LUQ4ETRZ2YRH76WCT
+              CrashPlan 2FA  carol@example.com / carol-password  TOTP secret CO5CCI6MOKPLXW7WXXCRYSEW25GRXZEL
+              org id         1
+              TOTP: RFC 6238, SHA1, 6 digits, 30 s, +-1 step, each code accepted once
+              (same codes as Google Authenticator and `oathtool --totp -b SECRET`)
+
+            Crisisworks  (http://127.0.0.1:8080/crisisworks, header X-Site: sandbox; site "training" also exists)
+              user (no MFA)  api.user / api-password
+              user (MFA)     api.mfa / mfa-password  TOTP secret RER6BJNQOSXPSFZE5M2DC6G3RXJYWBD4  (send mfaCode)
+
+            basicapp  (http://127.0.0.1:8080/basicapp, Authorization: Basic base64(email:password))
+              API access     alice@example.com / alice-password
+              no API access  bob@example.com / bob-password  (403)
+
+            BeyondTrust Password Safe  (http://127.0.0.1:8080/beyondtrust/BeyondTrust/api/public/v3)
+              OAuth client   sandbox-client / sandbox-secret            expires_in 3600
+              OAuth client   sandbox-short-client / sandbox-short-secret  expires_in 2
+              OAuth client   sandbox-unlicensed-client / sandbox-unlicensed-secret  (SignAppIn 403: licence invalid)
+              PS-Auth        key=sandbox-ps-key; runas=api-user; [pwd=[api-user-password];]
+              PS-Auth        key=sandbox-unlicensed-key; runas=... (403)
+              API v1, v2     410 Gone (disabled)
+
+            Examples
+              curl -X POST -u 'sandbox-client:sandbox-secret' -d "" http://127.0.0.1:8080/code42/v1/oauth
+              curl -u 'alice@example.com:alice-password' http://127.0.0.1:8080/code42/api/v1/Computer
+              curl -u 'bob@example.com:bob-password' -H "totp-auth: $(oathtool --totp -b DKY7UORJZT5MST3LUQ4ETRZ2YRH76WCT)" \
+                   'http://127.0.0.1:8080/code42/api/v3/auth/jwt?useBody=true'
+              curl -X POST -H 'Content-Type: application/json' -H 'X-Site: sandbox' \
+                   -d '{"version":"1","uuid":"example-uuid-123","platform":"curl","name":"Test","username":"api.user","password":"api-password"}' \
+                   http://127.0.0.1:8080/crisisworks/api/json/auth
+              curl -u 'alice@example.com:alice-password' http://127.0.0.1:8080/basicapp/api/v2/users/me
+              curl -X POST -d 'grant_type=client_credentials&client_id=sandbox-client&client_secret=sandbox-secret' \
+                   http://127.0.0.1:8080/beyondtrust/BeyondTrust/api/public/v3/Auth/Connect/Token
+              curl -c jar -X POST -H 'Authorization: PS-Auth key=sandbox-ps-key; runas=api-user;' \
+                   http://127.0.0.1:8080/beyondtrust/BeyondTrust/api/public/v3/Auth/SignAppIn
+              curl -b jar http://127.0.0.1:8080/beyondtrust/BeyondTrust/api/public/v3/ManagedSystems
+              curl -b jar -X POST http://127.0.0.1:8080/beyondtrust/BeyondTrust/api/public/v3/Auth/Signout
+        "#)
+        .run();
 }
 
 /// Kills the spawned `sesame sandbox` by its PID even when the test fails.

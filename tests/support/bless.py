@@ -98,6 +98,9 @@ def bless(path, line, stream, text):
         name = re.match(r"[A-Z][A-Z0-9_]*", src[i:])
         if name:
             return bless_const(path, src, name.group(0), text)
+        if not re.match(r'r#*"|"', src[i:]):
+            print(f"{path}:{line}: .{stream}(...) is not a literal; not blessed")
+            return 0
         end = literal_end(src, i)
         j = end
         while src[j] in " \n,":
