@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::auth_apply::project;
 use crate::support::TestServer;
+use crate::test::unindent;
 
 const KEYED_REQUEST: &str = r#"
 profile: key
@@ -322,6 +323,8 @@ fn run_in_pty(p: &crate::support::Project, prompt: &str, answer: &str) -> (i32, 
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    // The terminal echoes what is typed before the prompt turns echo off.
+    std::thread::sleep(Duration::from_millis(200));
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(format!("{answer}\r").as_bytes()).unwrap();
     stdin.flush().unwrap();
@@ -345,6 +348,17 @@ fn run_in_pty(p: &crate::support::Project, prompt: &str, answer: &str) -> (i32, 
     (status.code().unwrap_or(-1), out)
 }
 
+/// What the terminal shows: the prompt (the answer is not echoed), then the
+/// report. The header follows the prompt on its line, then a blank line.
+const PROMPTED: &str = r#"
+    Vendor API key: requests/a.yaml
+
+      ✓ keyed  GET 200  0ms
+
+    1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+"#;
+
+// clock: waits 200 ms after the prompt shows before typing the answer.
 #[test]
 fn prompt_source_asks_in_a_terminal_without_echo() {
     if Command::new("script").arg("--version").output().is_err() {
@@ -361,6 +375,8 @@ fn prompt_source_asks_in_a_terminal_without_echo() {
     );
     let (code, out) = run_in_pty(&p, "Vendor API key", "k-123");
     assert_eq!(code, 0, "output: {out}");
+    // In a terminal: the prompt, then the report (lines end in \r\n).
+    assert_eq!(out.replace("\r\n", "\n"), unindent(PROMPTED));
     assert_eq!(
         server.hits_to("/needs-key")[0].header("x-api-key"),
         Some("k-123")

@@ -475,3 +475,14 @@ fn unindent_drops_the_first_newline_and_the_common_indentation() {
     assert_eq!(unindent("a\n  b\n"), "a\n  b\n");
     assert_eq!(unindent("\n  a"), "a");
 }
+
+#[test]
+fn file_blocks_are_sorted_with_logins_first_and_logouts_last() {
+    let printed = "profile b: logged in\nrequests/b.yaml\n  ✓ one\nrequests/a.yml\n  ✓ two\nprofile a: logged in\nprofile b: logged out\n\n2 passed\n";
+    assert_eq!(
+        sort_file_blocks(printed),
+        "profile a: logged in\nprofile b: logged in\nrequests/a.yml\n  ✓ two\nrequests/b.yaml\n  ✓ one\nprofile b: logged out\n\n2 passed\n"
+    );
+    let one_file = "requests/b.yaml\nprofile b: logged in\n  ✓ one\n\n1 passed\n";
+    assert_eq!(sort_file_blocks(one_file), one_file);
+}
