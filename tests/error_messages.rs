@@ -1394,3 +1394,115 @@ fn hosts_refuses_another_origin() {
     .run();
     server.expect_no_hits();
 }
+
+// ---- other commands and flags ----
+
+#[test]
+fn token_of_an_unknown_profile() {
+    load_error_without_run("requests:\n  - url: \"{URL}/x\"\n")
+        .args(&["token", "api-ky"])
+        .stderr(
+            r#"
+            error: unknown profile `api-ky`
+              = hint: did you mean `api-key`?
+            nothing was sent
+        "#,
+        )
+        .run();
+}
+
+#[test]
+fn totp_of_a_secret_that_is_not_base32() {
+    Test::new()
+        .args(&["totp", "not base32!"])
+        .status(2)
+        .stderr(
+            r#"
+            error: TOTP secret is not base32: character 11 is not in A–Z, 2–7
+        "#,
+        )
+        .run();
+}
+
+#[test]
+fn curl_of_an_unknown_request() {
+    load_error_without_run("requests:\n  - name: create\n    url: \"{URL}/x\"\n")
+        .args(&["curl", "requests/a.yaml", "--request", "crate"])
+        .stderr(
+            r#"
+            error: no request named `crate` in requests/a.yaml
+        "#,
+        )
+        .run();
+}
+
+#[test]
+fn when_that_is_not_a_boolean() {
+    let server = TestServer::start();
+    run_file(
+        &server,
+        "requests:\n  - url: \"{URL}/json\"\n  - url: \"{URL}/json\"\n    when: \"{{ 'maybe' }}\"\n",
+    )
+    .status(1)
+    .stdout(r#"
+        requests/a.yaml
+          ✓ request 1  GET 200  0ms
+          ✗ request 2  GET no response  0ms
+
+        failures:
+
+        ✗ requests/a.yaml › request 2
+          GET {URL}/json → no response
+          when: `when` rendered to `maybe`, not true or false
+            --> requests/a.yaml:3:5
+
+        1 passed, 1 failed, 0 skipped (1 file) in 0.00s
+    "#)
+    .run();
+}
+
+#[test]
+fn retries_exhausted() {
+    let server = TestServer::start();
+    run_file(
+        &server,
+        "requests:\n  - url: \"{URL}/count/job\"\n    retry: { count: 1, delay: 10ms }\n    expect:\n      json:\n        $.state: done\n",
+    )
+    .status(1)
+    .stdout(r#"
+        requests/a.yaml
+          ✗ request 1  GET 200  0ms  (2 attempts)
+
+        failures:
+
+        ✗ requests/a.yaml › request 1
+          GET {URL}/count/job → 200 after 2 attempts
+          json $.state: expected == "done", got "pending"
+            --> requests/a.yaml:6:18
+            expected: == "done"
+            actual:   "pending"
+          body:
+            {"count":2,"state":"pending"}
+
+        0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+    "#)
+    .run();
+    server.expect_hits(2);
+}
+
+#[test]
+fn insecure_is_loudly_warned() {
+    let server = TestServer::start();
+    run_file(&server, "requests:\n  - url: \"{URL}/json\"\n")
+        .arg("--insecure")
+        .stdout(r#"
+            requests/a.yaml
+              ✓ request 1  GET 200  0ms
+
+            1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+        "#)
+        .stderr(r#"
+            warning: --insecure: TLS certificates are NOT verified; anyone on the network path can read and change this traffic
+        "#)
+        .run();
+}
