@@ -6,17 +6,30 @@
 //! Test::new()
 //!     .server(&server)
 //!     .file("requests/a.yaml", "requests:\n  - url: \"{URL}/json\"\n")
-//!     .args(["run"])
+//!     .arg("run")
 //!     .stdout("...")
 //!     .run();
 //! ```
 //!
+//! Several runs in one project: `Project::test()` starts each (same folder,
+//! environment and servers), or `Output::test()` continues after a run.
+//! `.spawn()` starts the binary and `Running::wait()` checks it (to send it
+//! a signal in between).
+//!
 //! What varies between runs is replaced by placeholders, both ways: in the
-//! files written, `{URL}` becomes `http://127.0.0.1:PORT` of the server and
-//! `{addr}` its `127.0.0.1:PORT`; in what the binary prints, the same values
-//! become `{URL}` and `{addr}` again, and the project folder becomes `{dir}`.
-//! `SESAME_TEST_MODE` freezes times and colours. Anything else that varies
-//! (a TOTP wait) is normalised with [`Test::normalise`] before comparing.
+//! files written, `{URL}` becomes `http://127.0.0.1:PORT` of the server,
+//! `{addr}` its `127.0.0.1:PORT` and `{OTHER}` `http://localhost:PORT`; in
+//! what the binary prints, the same values become placeholders again, and
+//! the project folder becomes `{dir}`. `SESAME_TEST_MODE` freezes colours
+//! and most times; what it does not freeze is normalised by default (login
+//! times `<ms>`, JWTs `<jwt>`, the test server's Date header `<date>`), and
+//! the per-file blocks of the console report are sorted (with several jobs
+//! they come in the order files finish; see `keep_file_order`). Anything
+//! else that varies (a TOTP wait) is normalised with [`Test::normalise`].
+//!
+//! On a mismatch the failure shows both texts, the first differing line and
+//! the actual text as JSON, which `tests/support/bless.py` pastes into the
+//! test.
 //!
 //! Expected texts and file contents that start with a newline are unindented
 //! (the first newline dropped, the common indentation removed), so they can
