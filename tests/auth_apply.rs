@@ -16,6 +16,7 @@ pub fn project(
     requests: &[(&str, &str)],
 ) -> Project {
     let p = Project::new();
+    p.server(server);
     for (name, body) in profiles {
         p.file(&format!("profiles/{name}.yaml"), &sub(body, server));
     }
@@ -68,7 +69,18 @@ requests:
         )],
     );
     with_oauth_env(&mut p);
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ protected  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let login = server.hits_to("/oauth");
     assert_eq!(login.len(), 1);
     // basic client:secret
@@ -109,7 +121,17 @@ requests:
         )],
     );
     p.env("T_API_KEY", "k-123");
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+          ✓ keyed  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let hits = server.hits_to("/needs-key");
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].query, "page=2&api_key=k-123");
@@ -158,7 +180,21 @@ requests:
             ),
         ],
     );
-    p.run(&["run", "--jobs", "1"]).assert_code(0);
+    p.test()
+        .args(&["run", "--jobs", "1"])
+        .stdout(
+            r#"
+            profile sess: logged in (1 step, <ms>)
+            requests/a.yaml
+              ✓ data  GET 200  0ms
+            requests/b.yaml
+              ✓ data without the profile  GET 401  0ms
+            profile sess: logged out
+
+            2 passed, 0 failed, 0 skipped (2 files) in 0.00s
+        "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/session").len(), 1);
     let data = server.hits_to("/session/data");
     assert_eq!(data.len(), 2);
@@ -208,7 +244,17 @@ requests:
         )],
     );
     p.env("T_USER", "alice@example.com").env("T_PASS", "pa:ss");
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+          ✓ echo  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let hits = server.hits_to("/echo");
     assert_eq!(hits.len(), 1);
     // base64("alice@example.com:pa:ss")
@@ -256,7 +302,18 @@ requests:
 "#,
         )],
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile chain: logged in (2 steps, <ms>)
+          ✓ protected  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let step2 = server.hits_to("/echo/exchange");
     assert_eq!(step2.len(), 1);
     assert_eq!(step2[0].header("x-first"), Some("tok-json-0"));
@@ -287,7 +344,18 @@ requests:
         )],
     );
     with_oauth_env(&mut p);
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ echo  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let hits = server.hits_to("/echo/client");
     assert_eq!(hits.len(), 1, "{:?}", server.hits());
     assert_eq!(hits[0].header("x-token"), Some("tok-oauth-0"));
@@ -311,10 +379,22 @@ requests:
         )],
     );
     with_oauth_env(&mut p);
-    let run = p.run(&["run"]);
-    run.assert_code(2);
-    assert!(run.all().contains("auth"), "{}", run.all());
-    assert!(server.hits().is_empty());
+    p.test()
+        .args(&["run"])
+        .status(2)
+        .stderr(
+            r#"
+        error: undefined variable `auth`
+          --> requests/a.yaml:5:25
+          |
+        5 |     headers: { X-Token: "{{ auth.token }}" }
+          |                         ^^^^^^^^^^^^^^^^^^
+          = hint: `auth` is only in scope for requests that use a profile
+        nothing was sent
+    "#,
+        )
+        .run();
+    server.expect_no_hits();
 }
 
 #[test]
@@ -342,21 +422,28 @@ requests:
 "#,
         )],
     );
-    let run = p.run(&["run"]);
-    run.assert_code(2);
-    assert!(
-        run.all().contains("org_id"),
-        "the error names the variable: {}",
-        run.all()
-    );
-    assert!(
-        run.all().contains("tenant"),
-        "the error names the profile file: {}",
-        run.all()
-    );
-    assert!(server.hits().is_empty(), "nothing is sent");
+    p.test().args(&["run"]).status(2).stderr(r#"
+        error: undefined variable `org_id`
+          --> profiles/tenant.yaml:4:12
+          |
+        4 |     X-Org: "{{ org_id }}"
+          |            ^^^^^^^^^^^^^^
+          = hint: define it in `vars:`, with --var, in an environment of sesame.yaml, or capture it in an earlier request
+        nothing was sent
+    "#).run();
+    assert!(server.hits().is_empty(), "nothing sent yet");
     // The same variable from --var is fine: profiles see --var.
-    p.run(&["run", "--var", "org_id=7"]).assert_code(0);
+    p.test()
+        .args(&["run", "--var", "org_id=7"])
+        .stdout(
+            r#"
+        requests/a.yaml
+          ✓ echo  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/echo")[0].header("x-org"), Some("7"));
 }
 
@@ -393,7 +480,19 @@ requests:
 "#,
         )],
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile mixed: logged in (1 step, <ms>)
+          ✓ same origin first  GET 200  0ms
+          ✓ to another origin  GET 200  0ms
+
+        2 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     // Same origin: everything goes, also after the redirect.
     let same = server.hits_to("/echo/same");
     assert_eq!(same.len(), 1);
@@ -448,7 +547,17 @@ requests:
 "#,
         )],
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+          ✓ to another origin  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         server.hits_to("/redirect")[0].header("x-api-key"),
         Some("k-123")
@@ -484,19 +593,29 @@ requests:
 "#,
         )],
     );
-    let run = p.run(&["run"]);
-    run.assert_code(1);
+    p.test().args(&["run"]).status(1).stdout(r#"
+        requests/a.yaml
+          ✗ elsewhere  GET no response  0ms
+          - after  skipped: `elsewhere` failed
+
+        failures:
+
+        ✗ requests/a.yaml › elsewhere
+          GET {OTHER}/echo/refused → no response
+          error: hosts: refused before sending: {OTHER} is not among the hosts of profile key ({URL}); add it to the profile's `hosts:` if it should receive these credentials
+            --> requests/a.yaml:4:5
+            |
+          4 |   - name: elsewhere
+            |     ^
+
+        0 passed, 1 failed, 1 skipped (1 file) in 0.00s
+    "#).run();
     assert!(
         server.hits_to("/echo/refused").is_empty(),
         "nothing is sent"
     );
     assert!(server.hits_to("/echo/after").is_empty(), "the file stops");
-    let origin = server.other_origin_url();
-    assert!(
-        run.all().contains(&origin),
-        "the message names {origin}: {}",
-        run.all()
-    );
+    server.expect_no_hits();
 }
 
 #[test]
@@ -516,12 +635,22 @@ requests:
         )],
     );
     with_oauth_env(&mut p);
-    let run = p.run(&["run"]);
-    run.assert_code(1);
+    p.test().args(&["run"]).status(1).stdout(r#"
+        requests/a.yaml
+          ✗ elsewhere  GET no response  0ms
+
+        failures:
+
+        ✗ requests/a.yaml › elsewhere
+          GET {OTHER}/protected → no response
+          error: hosts: refused before sending: {OTHER} is not among the hosts of profile oauth ({URL}); add it to the profile's `hosts:` if it should receive these credentials
+            --> requests/a.yaml:4:5
+            |
+          4 |   - name: elsewhere
+            |     ^
+
+        0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+    "#).run();
     assert!(server.hits_to("/protected").is_empty());
-    assert!(
-        run.all().contains(&server.other_origin_url()),
-        "{}",
-        run.all()
-    );
+    server.expect_no_hits();
 }

@@ -22,6 +22,24 @@ fn cached_files(p: &crate::support::Project) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
+/// One request with profile `oauth`, which logs in.
+const LOGGED_IN: &str = r#"
+    requests/a.yaml
+    profile oauth: logged in (1 step, <ms>)
+      ✓ protected  GET 200  0ms
+
+    1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+"#;
+
+/// One request with profile `oauth`, whose credentials come from the cache.
+const FROM_CACHE: &str = r#"
+    requests/a.yaml
+    profile oauth: credentials from cache
+      ✓ protected  GET 200  0ms
+
+    1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+"#;
+
 #[test]
 fn credentials_are_cached_privately_and_reused_until_inputs_change() {
     let server = TestServer::start();
@@ -30,7 +48,7 @@ fn credentials_are_cached_privately_and_reused_until_inputs_change() {
     with_oauth_env(&mut p);
     p.env("T_TENANT", "acme");
 
-    p.run(&["run"]).assert_code(0);
+    p.test().args(&["run"]).stdout(LOGGED_IN).run();
     assert_eq!(server.hits_to("/oauth").len(), 1);
     let files = cached_files(&p);
     assert_eq!(files.len(), 1, "one credential file: {files:?}");
@@ -51,7 +69,7 @@ fn credentials_are_cached_privately_and_reused_until_inputs_change() {
     );
 
     // Second run: from the cache, no login.
-    p.run(&["run"]).assert_code(0);
+    p.test().args(&["run"]).stdout(FROM_CACHE).run();
     assert_eq!(
         server.hits_to("/oauth").len(),
         1,
@@ -65,7 +83,7 @@ fn credentials_are_cached_privately_and_reused_until_inputs_change() {
 
     // A secret's value changes: another key, a new login.
     p.env("T_TENANT", "globex");
-    p.run(&["run"]).assert_code(0);
+    p.test().args(&["run"]).stdout(LOGGED_IN).run();
     assert_eq!(
         server.hits_to("/oauth").len(),
         2,
@@ -80,16 +98,22 @@ fn credentials_are_cached_privately_and_reused_until_inputs_change() {
     assert_ne!(after[0], files[0], "the key changed");
 
     // --no-cache logs in, whatever is cached.
-    p.run(&["run", "--no-cache"]).assert_code(0);
+    p.test()
+        .args(&["run", "--no-cache"])
+        .stdout(LOGGED_IN)
+        .run();
     assert_eq!(server.hits_to("/oauth").len(), 3);
 
     // `sesame cache clear` empties it; the next run logs in.
-    p.run(&["cache", "clear"]).assert_code(0);
+    p.test()
+        .args(&["cache", "clear"])
+        .stdout("cleared {dir}/.cache-sesame\n")
+        .run();
     assert!(
         cached_files(&p).is_empty(),
         "cache clear leaves no credential"
     );
-    p.run(&["run"]).assert_code(0);
+    p.test().args(&["run"]).stdout(LOGGED_IN).run();
     assert_eq!(server.hits_to("/oauth").len(), 4);
 }
 
@@ -109,17 +133,61 @@ fn a_changed_profile_file_or_environment_is_a_new_login() {
         "environments:\n  one: { region: a }\n  two: { region: b }\n",
     );
     with_oauth_env(&mut p);
-    p.run(&["run", "--env", "one"]).assert_code(0);
-    p.run(&["run", "--env", "one"]).assert_code(0);
+    p.test()
+        .args(&["run", "--env", "one"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ protected  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
+    p.test()
+        .args(&["run", "--env", "one"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: credentials from cache
+          ✓ protected  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/oauth").len(), 1);
-    p.run(&["run", "--env", "two"]).assert_code(0);
+    p.test()
+        .args(&["run", "--env", "two"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ protected  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/oauth").len(), 2, "another environment");
     let edited = format!(
         "{}\ndescription: edited\n",
         crate::auth_apply::sub(OAUTH_PROFILE, &server)
     );
     std::fs::write(p.path().join("profiles/oauth.yaml"), edited).unwrap();
-    p.run(&["run", "--env", "two"]).assert_code(0);
+    p.test()
+        .args(&["run", "--env", "two"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ protected  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/oauth").len(), 3, "an edited profile");
 }
 
@@ -135,15 +203,50 @@ fn a_cached_token_refused_with_401_is_replaced() {
         )],
     );
     with_oauth_env(&mut p);
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ protected  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     server.revoke_tokens();
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: credentials from cache
+        profile oauth: credentials refused (401), logging in again
+        profile oauth: logged in (1 step, <ms>)
+          ✓ protected  GET 200  0ms  (2 attempts)
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         server.hits_to("/oauth").len(),
         2,
         "the stale cached token led to one login"
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: credentials from cache
+          ✓ protected  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         server.hits_to("/oauth").len(),
         2,
@@ -167,8 +270,32 @@ fn a_profile_with_logout_is_never_cached() {
         )],
     );
     with_oauth_env(&mut p);
-    p.run(&["run"]).assert_code(0);
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ protected  GET 200  0ms
+        profile oauth: logged out
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ protected  GET 200  0ms
+        profile oauth: logged out
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/oauth").len(), 2, "logged in by each run");
     assert_eq!(server.counter("signouts"), 2, "and logged out by each");
     assert!(cached_files(&p).is_empty(), "nothing cached");
@@ -186,8 +313,30 @@ fn cache_false_keeps_a_profile_out_of_the_cache() {
         )],
     );
     with_oauth_env(&mut p);
-    p.run(&["run"]).assert_code(0);
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ protected  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ protected  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/oauth").len(), 2);
     assert!(cached_files(&p).is_empty());
 }
@@ -197,8 +346,15 @@ fn token_prints_only_the_token() {
     let server = TestServer::start();
     let mut p = project(&server, &[("oauth", OAUTH_PROFILE)], &[]);
     with_oauth_env(&mut p);
-    let run = p.run(&["token", "oauth"]);
-    run.assert_code(0);
+    let run = p
+        .test()
+        .args(&["token", "oauth"])
+        .stdout(
+            r#"
+        tok-oauth-0
+    "#,
+        )
+        .run();
     assert_eq!(run.stdout, "tok-oauth-0\n");
     assert_eq!(server.hits_to("/oauth").len(), 1);
 }
@@ -209,8 +365,9 @@ fn token_of_a_profile_that_cannot_log_in_is_exit_3() {
     let mut p = project(&server, &[("oauth", OAUTH_PROFILE)], &[]);
     p.env("T_CLIENT_ID", "client")
         .env("T_CLIENT_SECRET", "nope");
-    let run = p.run(&["token", "oauth"]);
-    run.assert_code(3);
+    let run = p.test().args(&["token", "oauth"]).status(3).stderr(r#"
+        error: profile oauth could not log in: login step `get token`: expected status 200, got 401; response: {"error":"invalid_***"}
+    "#).run();
     assert_eq!(run.stdout, "", "nothing on stdout");
     assert!(
         !run.all().contains("nope"),
@@ -249,10 +406,43 @@ fn a_token_cached_for_one_var_value_is_not_reused_for_another() {
     with_oauth_env(&mut p);
     let a = format!("base_url={}", server.url());
     let b = format!("base_url={}", server.other_origin_url());
-    p.run(&["run", "--var", &a]).assert_code(0);
-    p.run(&["run", "--var", &a]).assert_code(0);
+    p.test()
+        .args(&["run", "--var", &a])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ echo  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
+    p.test()
+        .args(&["run", "--var", &a])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: credentials from cache
+          ✓ echo  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/oauth").len(), 1, "same inputs: cached");
-    p.run(&["run", "--var", &b]).assert_code(0);
+    p.test()
+        .args(&["run", "--var", &b])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ echo  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let logins = server.hits_to("/oauth");
     assert_eq!(logins.len(), 2, "another --var value: a new login");
     assert_eq!(
@@ -269,11 +459,44 @@ fn a_token_cached_for_one_env_value_is_not_reused_for_another() {
     let mut p = project(&server, &[("oauth", &profile)], &[("a", &file)]);
     with_oauth_env(&mut p);
     p.env("T_BASE_URL", &server.url());
-    p.run(&["run"]).assert_code(0);
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ echo  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: credentials from cache
+          ✓ echo  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/oauth").len(), 1, "same inputs: cached");
     p.env("T_BASE_URL", &server.other_origin_url());
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ echo  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         server.hits_to("/oauth").len(),
         2,

@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use crate::auth_apply::{OAUTH_PROFILE, project, with_oauth_env};
+use crate::support::TestServer;
 use crate::support::server::auth_routes;
-use crate::support::{TestServer, finish};
 
 const PROTECTED_FILE: &str = r#"
 profile: oauth
@@ -22,7 +22,32 @@ fn one_login_for_eight_parallel_files() {
     let files: Vec<(&str, &str)> = files.iter().map(|(n, b)| (n.as_str(), *b)).collect();
     let mut p = project(&server, &[("oauth", OAUTH_PROFILE)], &files);
     with_oauth_env(&mut p);
-    p.run(&["run", "--jobs", "4", "--no-cache"]).assert_code(0);
+    p.test()
+        .args(&["run", "--jobs", "4", "--no-cache"])
+        .stdout(
+            r#"
+            profile oauth: logged in (1 step, <ms>)
+            requests/f0.yaml
+              ✓ protected  GET 200  0ms
+            requests/f1.yaml
+              ✓ protected  GET 200  0ms
+            requests/f2.yaml
+              ✓ protected  GET 200  0ms
+            requests/f3.yaml
+              ✓ protected  GET 200  0ms
+            requests/f4.yaml
+              ✓ protected  GET 200  0ms
+            requests/f5.yaml
+              ✓ protected  GET 200  0ms
+            requests/f6.yaml
+              ✓ protected  GET 200  0ms
+            requests/f7.yaml
+              ✓ protected  GET 200  0ms
+
+            8 passed, 0 failed, 0 skipped (8 files) in 0.00s
+        "#,
+        )
+        .run();
     assert_eq!(
         server.hits_to("/oauth").len(),
         1,
@@ -57,7 +82,22 @@ requests:
         )],
     );
     with_oauth_env(&mut p);
-    p.run(&["run", "--no-cache"]).assert_code(0);
+    p.test()
+        .args(&["run", "--no-cache"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ before  GET 200  0ms
+          ✓ revoke every token  POST 204  0ms
+        profile oauth: credentials refused (401), logging in again
+        profile oauth: logged in (1 step, <ms>)
+          ✓ after  GET 200  0ms  (2 attempts)
+
+        3 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/oauth").len(), 2);
     let prot = server.hits_to("/protected");
     assert_eq!(prot.len(), 3, "before, after (401), after again");
@@ -83,7 +123,35 @@ requests:
         )],
     );
     with_oauth_env(&mut p);
-    p.run(&["run", "--no-cache"]).assert_code(1);
+    p.test()
+        .args(&["run", "--no-cache"])
+        .status(1)
+        .stdout(
+            r#"
+            requests/a.yaml
+            profile oauth: logged in (1 step, <ms>)
+            profile oauth: credentials refused (401), logging in again
+            profile oauth: logged in (1 step, <ms>)
+              ✗ always refused  GET 401  0ms  (2 attempts)
+
+            failures:
+
+            ✗ requests/a.yaml › always refused
+              GET {URL}/status/401 → 401 after 2 attempts
+              error: status: expected status 200, got 401
+                --> requests/a.yaml:6:23
+                |
+              6 |     expect: { status: 200 }
+                |                       ^^^
+                = expected: 200
+                = actual:   401
+              body:
+                status 401
+
+            0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/oauth").len(), 2, "one re-login");
     assert_eq!(
         server.hits_to("/status/401").len(),
@@ -111,7 +179,22 @@ requests:
         )],
     );
     with_oauth_env(&mut p);
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ one  GET 200  0ms
+        profile oauth: logged in (1 step, <ms>)
+          ✓ two  GET 200  0ms
+        profile oauth: logged in (1 step, <ms>)
+          ✓ three  GET 200  0ms
+
+        3 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         server.hits_to("/oauth").len(),
         3,
@@ -123,7 +206,20 @@ requests:
         crate::auth_apply::sub(OAUTH_PROFILE, &server),
     )
     .unwrap();
-    p.run(&["run", "--no-cache"]).assert_code(0);
+    p.test()
+        .args(&["run", "--no-cache"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile oauth: logged in (1 step, <ms>)
+          ✓ one  GET 200  0ms
+          ✓ two  GET 200  0ms
+          ✓ three  GET 200  0ms
+
+        3 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/oauth").len(), 4);
 }
 
@@ -162,8 +258,35 @@ requests:
 "#,
         )],
     );
-    let run = p.run(&["run"]);
-    run.assert_code(1);
+    p.test()
+        .args(&["run"])
+        .status(1)
+        .stdout(
+            r#"
+            requests/a.yaml
+            profile sess: logged in (1 step, <ms>)
+              ✓ data  GET 200  0ms
+              ✗ fails  GET 500  0ms
+            profile sess: logged out
+
+            failures:
+
+            ✗ requests/a.yaml › fails
+              GET {URL}/status/500 → 500
+              error: status: expected status 200, got 500
+                --> requests/a.yaml:9:23
+                |
+              9 |     expect: { status: 200 }
+                |                       ^^^
+                = expected: 200
+                = actual:   500
+              body:
+                status 500
+
+            1 passed, 1 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
     assert_eq!(server.counter("signouts"), 1);
 }
 
@@ -180,11 +303,38 @@ requests:
         &[("sess", SESSION_PROFILE)],
         &[("a", file), ("b", file), ("c", file)],
     );
-    p.run(&["run", "--jobs", "3"]).assert_code(0);
+    p.test()
+        .args(&["run", "--jobs", "3"])
+        .stdout(
+            r#"
+            profile sess: logged in (1 step, <ms>)
+            requests/a.yaml
+              ✓ data  GET 200  0ms
+            requests/b.yaml
+              ✓ data  GET 200  0ms
+            requests/c.yaml
+              ✓ data  GET 200  0ms
+            profile sess: logged out
+
+            3 passed, 0 failed, 0 skipped (3 files) in 0.00s
+        "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/session").len(), 1);
     assert_eq!(server.counter("signouts"), 1);
 }
 
+/// Ctrl-C during the request: the profile logs out, nothing is counted.
+const INTERRUPTED: &str = r#"
+    requests/a.yaml
+    profile sess: logged in (1 step, <ms>)
+    warning: interrupted: logging out
+    profile sess: logged out
+
+    0 passed, 0 failed, 0 skipped (1 file) in 0.00s
+"#;
+
+// clock: polls for the request, then waits 300 ms before the interrupt.
 #[test]
 fn logout_runs_after_ctrl_c_and_the_exit_code_is_130() {
     let server = TestServer::start();
@@ -201,7 +351,7 @@ requests:
 "#,
         )],
     );
-    let child = p.spawn(&["run"]);
+    let running = p.test().arg("run").status(130).stdout(INTERRUPTED).spawn();
     let started = Instant::now();
     while server.hits_to("/slow/5000").is_empty() {
         assert!(
@@ -212,18 +362,62 @@ requests:
     }
     std::thread::sleep(Duration::from_millis(300));
     let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args(["-INT", &running.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    let run = finish(child);
-    run.assert_code(130);
+    running.wait();
     assert_eq!(server.counter("signouts"), 1);
     assert!(
         started.elapsed() < Duration::from_secs(4),
         "did not wait for the slow response"
     );
 }
+
+const A_FAILED_LOGIN_IS_EXIT_3_AND_OTHER_PROFILES_STILL_RUN: &str = r#"
+    profile oauth: logged in (1 step, <ms>)
+    requests/a.yaml
+      ✗ first  GET no response  0ms
+      - second  skipped: `first` failed
+    requests/b.yaml
+      ✓ protected  GET 200  0ms
+    requests/c.yaml
+      ✗ protected  GET no response  0ms
+    requests/d.yaml
+      ✗ plain failure  GET 500  0ms
+
+    failures:
+
+    ✗ requests/a.yaml › first
+      GET {URL}/protected → no response
+      error: login bad: profile bad could not log in: login step `get token`: expected status 200, got 401; response: {"error":"invalid_***"}
+        --> requests/a.yaml:4:5
+        |
+      4 |   - { name: first, url: "{URL}/protected" }
+        |     ^
+
+    ✗ requests/c.yaml › protected
+      GET {URL}/protected → no response
+      error: login bad: profile bad could not log in: login step `get token`: expected status 200, got 401; response: {"error":"invalid_***"}
+        --> requests/c.yaml:4:5
+        |
+      4 |   - name: protected
+        |     ^
+
+    ✗ requests/d.yaml › plain failure
+      GET {URL}/status/500 → 500
+      error: status: expected status 200, got 500
+        --> requests/d.yaml:3:88
+        |
+      3 |   - { name: plain failure, url: "{URL}/status/500", expect: { status: 200 } }
+        |                                                                                        ^^^
+        = expected: 200
+        = actual:   500
+      body:
+        status 500
+
+    1 passed, 3 failed, 1 skipped (4 files) in 0.00s
+"#;
 
 #[test]
 fn a_failed_login_is_exit_3_and_other_profiles_still_run() {
@@ -265,14 +459,11 @@ requests:
     );
     with_oauth_env(&mut p);
     p.env("T_BAD_SECRET", "wrong");
-    let run = p.run(&["run", "--jobs", "1"]);
-    run.assert_code(3);
-    let all = run.all();
-    assert!(all.contains("get token"), "names the login step: {all}");
-    assert!(
-        all.contains("401") && all.contains("\"error\""),
-        "says why: {all}"
-    );
+    p.test()
+        .args(&["run", "--jobs", "1"])
+        .status(3)
+        .stdout(A_FAILED_LOGIN_IS_EXIT_3_AND_OTHER_PROFILES_STILL_RUN)
+        .run();
     assert_eq!(
         server.hits_to("/protected").len(),
         1,
@@ -318,7 +509,22 @@ requests:
   - { name: three, url: "@URL@/echo/3" }
 "#;
     let p = project(&server, &[("jwt", &profile(30))], &[("a", file)]);
-    p.run(&["run", "--no-cache"]).assert_code(0);
+    p.test()
+        .args(&["run", "--no-cache"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile jwt: logged in (1 step, <ms>)
+          ✓ one  GET 200  0ms
+        profile jwt: logged in (1 step, <ms>)
+          ✓ two  GET 200  0ms
+        profile jwt: logged in (1 step, <ms>)
+          ✓ three  GET 200  0ms
+
+        3 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         server.hits_to("/login/jwt").len(),
         3,
@@ -328,7 +534,20 @@ requests:
         "profiles/jwt.yaml",
         &crate::auth_apply::sub(&profile(3600), &server),
     );
-    p.run(&["run", "--no-cache"]).assert_code(0);
+    p.test()
+        .args(&["run", "--no-cache"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile jwt: logged in (1 step, <ms>)
+          ✓ one  GET 200  0ms
+          ✓ two  GET 200  0ms
+          ✓ three  GET 200  0ms
+
+        3 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         server.hits_to("/login/jwt").len(),
         4,

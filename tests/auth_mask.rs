@@ -5,7 +5,8 @@ use base64::Engine as _;
 
 use crate::auth_apply::project;
 use crate::support::server::{STRONG_CLIENT, STRONG_SECRET, TOTP_SECRET, auth_routes};
-use crate::support::{Project, Run, TestServer};
+use crate::support::{Project, TestServer};
+use crate::test::Output;
 
 const PROFILE: &str = r#"
 secrets:
@@ -90,9 +91,10 @@ fn secret_values(server: &TestServer) -> Vec<(String, String)> {
     ]
 }
 
-fn run_with_reports(p: &Project, extra: &[&str]) -> (Run, Vec<(String, String)>) {
+/// Runs `run --verbose` with every report; `stdout` is the whole console
+/// output expected.
+fn run_with_reports(p: &Project, stdout: &str) -> (Output, Vec<(String, String)>) {
     let mut args = vec!["run", "--verbose"];
-    args.extend_from_slice(extra);
     let reports = [
         "junit:out/junit.xml",
         "json:out/report.json",
@@ -103,7 +105,7 @@ fn run_with_reports(p: &Project, extra: &[&str]) -> (Run, Vec<(String, String)>)
         args.push(r);
     }
     std::fs::create_dir_all(p.path().join("out")).unwrap();
-    let run = p.run(&args);
+    let run = p.test().args(&args).status(1).stdout(stdout).run();
     let files = ["out/junit.xml", "out/report.json", "out/report.tap"]
         .iter()
         .map(|f| {
@@ -115,25 +117,87 @@ fn run_with_reports(p: &Project, extra: &[&str]) -> (Run, Vec<(String, String)>)
     (run, files)
 }
 
+/// `--verbose`: every exchange, each secret masked.
+const MASKED: &str = r#"
+    requests/a.yaml
+        > POST {URL}/oauth/strong
+        > Authorization: Basic ***
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 56
+        < date: <date>
+        <
+        < {"access_token":"***","expires_in":900}
+        > GET {URL}/totp/check
+        > totp-auth: ***
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 22
+        < date: <date>
+        <
+        < {"token":"tok-totp-0"}
+    profile strong: logged in (2 steps, <ms>)
+        > GET {URL}/protected
+        > Authorization: Bearer ***
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 11
+        < date: <date>
+        <
+        < {"ok":true}
+      ✓ protected  GET 200  0ms
+        > POST {URL}/echo
+        > Authorization: Basic ***
+        > Content-Type: application/json
+        >
+        > {"password":"***","token":"***"}
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 319
+        < date: <date>
+        <
+        < {"method":"POST","path":"/echo","query":"","headers":{"authorization":"Basic ***","content-type":"application/json","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}","content-length":"61"},"body":"{\"password\":\"***\",\"token\":\"***\"}"}
+      ✓ echo with basic  POST 200  0ms
+        > GET {URL}/echo
+        > Authorization: Bearer ***
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 178
+        < date: <date>
+        <
+        < {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer ***","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
+      ✗ a failure that quotes the token  GET 200  0ms
+
+    failures:
+
+    ✗ requests/a.yaml › a failure that quotes the token
+      GET {URL}/echo → 200
+      error: json $.headers.authorization: expected == "not the token", got "Bearer ***"
+         --> requests/a.yaml:17:34
+         |
+      17 |         $.headers.authorization: not the token
+         |                                  ^^^^^^^^^^^^^
+         = expected: == "not the token"
+         = actual:   "Bearer ***"
+      body:
+        {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer ***","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
+
+    2 passed, 1 failed, 0 skipped (1 file) in 0.00s
+"#;
+
 #[test]
 fn no_secret_appears_in_output_or_reports() {
     let server = TestServer::with(auth_routes);
     let p = setup(&server);
-    let (run, reports) = run_with_reports(&p, &[]);
-    run.assert_code(1);
+    let (run, reports) = run_with_reports(&p, MASKED);
     assert_eq!(
         server.counter("totp-ok"),
         1,
         "the login worked: {}",
         run.all()
     );
-    assert!(
-        run.all().contains("not the token"),
-        "the failure is reported: {}",
-        run.all()
-    );
     let mut places = vec![
-        ("stdout".to_string(), run.stdout.clone()),
+        ("stdout".to_string(), run.raw_stdout.clone()),
         ("stderr".to_string(), run.stderr.clone()),
     ];
     places.extend(reports);
@@ -145,22 +209,85 @@ fn no_secret_appears_in_output_or_reports() {
             );
         }
     }
-    assert!(run.stdout.contains("***"), "something was masked");
 }
+
+/// `--verbose --show-secrets`: every exchange of the login and the requests.
+const SHOW_SECRETS: &str = r#"
+    requests/a.yaml
+        > POST {URL}/oauth/strong
+        > Authorization: Basic Y2xpLVE3eFd2OlplYnJhLVMzY3IzdC05OTEtS3E=
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 56
+        < date: <date>
+        <
+        < {"access_token":"tok-strong1x110866-0","expires_in":900}
+        > GET {URL}/totp/check
+        > totp-auth: <code>
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 22
+        < date: <date>
+        <
+        < {"token":"tok-totp-0"}
+    profile strong: logged in (2 steps, <ms>)
+        > GET {URL}/protected
+        > Authorization: Bearer tok-strong1x110866-0
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 11
+        < date: <date>
+        <
+        < {"ok":true}
+      ✓ protected  GET 200  0ms
+        > POST {URL}/echo
+        > Authorization: Basic Y2xpLVE3eFd2OlB3LUh4OTMtTGFtcHJleQ==
+        > Content-Type: application/json
+        >
+        > {"password":"Pw-Hx93-Lamprey","token":"tok-strong1x110866-0"}
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 319
+        < date: <date>
+        <
+        < {"method":"POST","path":"/echo","query":"","headers":{"authorization":"Basic Y2xpLVE3eFd2OlB3LUh4OTMtTGFtcHJleQ==","content-type":"application/json","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}","content-length":"61"},"body":"{\"password\":\"Pw-Hx93-Lamprey\",\"token\":\"tok-strong1x110866-0\"}"}
+      ✓ echo with basic  POST 200  0ms
+        > GET {URL}/echo
+        > Authorization: Bearer tok-strong1x110866-0
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 178
+        < date: <date>
+        <
+        < {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer tok-strong1x110866-0","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
+      ✗ a failure that quotes the token  GET 200  0ms
+
+    failures:
+
+    ✗ requests/a.yaml › a failure that quotes the token
+      GET {URL}/echo → 200
+      error: json $.headers.authorization: expected == "not the token", got "Bearer tok-strong1x110866-0"
+         --> requests/a.yaml:17:34
+         |
+      17 |         $.headers.authorization: not the token
+         |                                  ^^^^^^^^^^^^^
+         = expected: == "not the token"
+         = actual:   "Bearer tok-strong1x110866-0"
+      body:
+        {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer tok-strong1x110866-0","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
+
+    2 passed, 1 failed, 0 skipped (1 file) in 0.00s
+"#;
 
 #[test]
 fn show_secrets_shows_them() {
     let server = TestServer::with(auth_routes);
     let p = setup(&server);
-    let run = p.run(&["run", "--verbose", "--show-secrets"]);
-    run.assert_code(1);
-    let all = run.all();
-    let values = secret_values(&server);
-    for what in ["token", "password", "request basic", "login basic"] {
-        let value = &values.iter().find(|(w, _)| w == what).unwrap().1;
-        assert!(
-            all.contains(value.as_str()),
-            "{what} `{value}` is shown with --show-secrets:\n{all}"
-        );
-    }
+    p.test()
+        .args(&["run", "--verbose", "--show-secrets"])
+        .status(1)
+        // The code of the current TOTP step.
+        .normalise(r"totp-auth: \d{6}", "totp-auth: <code>")
+        .stdout(SHOW_SECRETS)
+        .run();
 }

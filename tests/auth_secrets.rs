@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::auth_apply::project;
 use crate::support::TestServer;
+use crate::test::unindent;
 
 const KEYED_REQUEST: &str = r#"
 profile: key
@@ -29,7 +30,17 @@ fn env_source() {
         &[("a", KEYED_REQUEST)],
     );
     p.env("T_KEY", "k-123");
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+          ✓ keyed  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         server.hits_to("/needs-key")[0].header("x-api-key"),
         Some("k-123")
@@ -48,7 +59,17 @@ fn env_source_from_dot_env_file() {
         &[("a", KEYED_REQUEST)],
     );
     p.file(".env", "T_DOTENV_KEY=k-123\n");
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+          ✓ keyed  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
 }
 
 #[test]
@@ -65,7 +86,17 @@ fn file_source_is_relative_to_the_profile_and_trims_the_newline() {
     p.file("profiles/keys/api.txt", "k-123\n");
     // A decoy where a cwd-relative lookup would find it.
     p.file("keys/api.txt", "wrong\n");
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+          ✓ keyed  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         server.hits_to("/needs-key")[0].header("x-api-key"),
         Some("k-123")
@@ -91,7 +122,17 @@ apply:
         )],
         &[("a", KEYED_REQUEST)],
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+          ✓ keyed  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let hit = &server.hits_to("/needs-key")[0];
     assert_eq!(hit.header("x-api-key"), Some("k-123"), "stdout trimmed");
     assert_eq!(
@@ -131,18 +172,24 @@ requests:
             ),
         ],
     );
-    let run = p.run(&["run"]);
-    run.assert_code(3);
-    let all = run.all();
-    for needle in [
-        "T_NOT_SET_ANYWHERE",
-        "missing-key.txt",
-        "vault is sealed",
-        "prompt",
-        "`key`",
-    ] {
-        assert!(all.contains(needle), "the message names {needle}: {all}");
-    }
+    p.test().args(&["run"]).status(3).stdout(r#"
+        requests/a.yaml
+          ✗ keyed  GET no response  0ms
+        requests/b.yaml
+          ✓ other file, no profile  GET 200  0ms
+
+        failures:
+
+        ✗ requests/a.yaml › keyed
+          GET {URL}/needs-key → no response
+          error: login key: profile key could not log in: secret `key` of profile `key`: no source yielded a value (env T_NOT_SET_ANYWHERE: not set; file missing-key.txt: not found at {dir}/profiles/missing-key.txt; command sh -c "echo vault is sealed >&2; exit 4": exited with status 4: vault is sealed; prompt: stdin is not a terminal)
+            --> requests/a.yaml:4:5
+            |
+          4 |   - name: keyed
+            |     ^
+
+        1 passed, 1 failed, 0 skipped (2 files) in 0.00s
+    "#).run();
     assert!(server.hits_to("/needs-key").is_empty());
     assert_eq!(
         server.hits_to("/echo/other").len(),
@@ -173,18 +220,32 @@ fn validate_reports_a_secret_without_source_and_resolves_nothing() {
                 .as_str(),
         )],
     );
-    let run = p.run(&["validate"]);
-    run.assert_code(2);
-    assert!(run.all().contains("api_token"), "{}", run.all());
-    assert!(
-        run.all().contains("broken"),
-        "names the profile file: {}",
-        run.all()
-    );
+    p.test()
+        .args(&["validate"])
+        .status(2)
+        .stderr(
+            r#"
+        error: secret `api_token`: no source given (add `env`, `file`, `command` or `prompt`)
+          --> profiles/broken.yaml:2:14
+          |
+        2 |   api_token: {}
+          |              ^
+          = hint: give at least one of env, file, command, prompt
+        nothing was sent
+    "#,
+        )
+        .run();
     std::fs::remove_file(p.path().join("profiles/broken.yaml")).unwrap();
     // Secrets are not resolved by validate: an unset variable is not a problem.
-    p.run(&["validate"]).assert_code(0);
-    assert!(server.hits().is_empty());
+    p.test()
+        .args(&["validate"])
+        .stdout(
+            r#"
+        1 file, 1 request and 1 profile: valid
+    "#,
+        )
+        .run();
+    server.expect_no_hits();
 }
 
 #[test]
@@ -207,9 +268,22 @@ requests:
 "#,
         )],
     );
-    let run = p.run(&["validate"]);
-    run.assert_code(2);
-    assert!(run.all().contains("secrets.kee"), "{}", run.all());
+    p.test()
+        .args(&["validate"])
+        .status(2)
+        .stderr(
+            r#"
+        error: undefined variable `secrets.kee`
+          --> requests/a.yaml:6:25
+          |
+        6 |     headers: { X-Again: "{{ secrets.kee }}" }
+          |                         ^^^^^^^^^^^^^^^^^^^
+          = hint: did you mean `secrets.key`?
+        nothing was sent
+    "#,
+        )
+        .run();
+    server.expect_no_hits();
 }
 
 /// Runs `sesame run` in a pseudo-terminal (util-linux `script`), answers the
@@ -252,6 +326,8 @@ fn run_in_pty(p: &crate::support::Project, prompt: &str, answer: &str) -> (i32, 
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    // The terminal echoes what is typed before the prompt turns echo off.
+    std::thread::sleep(Duration::from_millis(200));
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(format!("{answer}\r").as_bytes()).unwrap();
     stdin.flush().unwrap();
@@ -275,6 +351,17 @@ fn run_in_pty(p: &crate::support::Project, prompt: &str, answer: &str) -> (i32, 
     (status.code().unwrap_or(-1), out)
 }
 
+/// What the terminal shows: the prompt (the answer is not echoed), then the
+/// report. The header follows the prompt on its line, then a blank line.
+const PROMPTED: &str = r#"
+    Vendor API key: requests/a.yaml
+
+      ✓ keyed  GET 200  0ms
+
+    1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+"#;
+
+// clock: waits 200 ms after the prompt shows before typing the answer.
 #[test]
 fn prompt_source_asks_in_a_terminal_without_echo() {
     if Command::new("script").arg("--version").output().is_err() {
@@ -291,6 +378,8 @@ fn prompt_source_asks_in_a_terminal_without_echo() {
     );
     let (code, out) = run_in_pty(&p, "Vendor API key", "k-123");
     assert_eq!(code, 0, "output: {out}");
+    // In a terminal: the prompt, then the report (lines end in \r\n).
+    assert_eq!(out.replace("\r\n", "\n"), unindent(PROMPTED));
     assert_eq!(
         server.hits_to("/needs-key")[0].header("x-api-key"),
         Some("k-123")

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::auth_apply::project;
 use crate::support::TestServer;
 use crate::support::server::{TOTP_SECRET, auth_routes};
+use crate::test::unindent;
 
 fn oathtool(secret: &str) -> String {
     let out = Command::new("oathtool")
@@ -24,8 +25,8 @@ fn totp_command_equals_oathtool() {
         // Retry when a 30 s boundary falls between the two commands.
         let mut last = None;
         for _ in 0..3 {
-            let ours = p.run(&["totp", secret]);
-            ours.assert_code(0);
+            // stdout is compared exactly with oathtool's below.
+            let ours = p.test().args(&["totp", secret]).any_stdout().run();
             let theirs = oathtool(secret);
             if ours.stdout.trim() == theirs {
                 assert_eq!(
@@ -76,7 +77,18 @@ fn totp_in_a_login_step_sends_the_rfc6238_code() {
     let profile = totp_profile(30, "secrets.seed");
     let mut p = project(&server, &[("mfa", &profile)], &[("a", PROTECTED)]);
     p.env("T_TOTP_SEED", TOTP_SECRET);
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile mfa: logged in (1 step, <ms>)
+          ✓ protected  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.counter("totp-ok"), 1, "the server accepted the code");
     let code = server.hits_to("/totp/check")[0]
         .header("totp-auth")
@@ -96,7 +108,18 @@ fn totp_accepts_an_otpauth_uri_and_honours_its_period() {
         "T_TOTP_SEED",
         &format!("otpauth://totp/Acme:alice?secret={TOTP_SECRET}&issuer=Acme&period=4&digits=6&algorithm=SHA1"),
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+        profile mfa: logged in (1 step, <ms>)
+          ✓ protected  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.counter("totp-ok"), 1);
 }
 
@@ -107,6 +130,26 @@ fn now_secs_f64() -> f64 {
         .as_secs_f64()
 }
 
+/// A run of `requests/a.yaml` with the TOTP profile `mfa`.
+const TOTP_LOGGED_IN: &str = r#"
+    requests/a.yaml
+    profile mfa: logged in (1 step, <ms>)
+      ✓ protected  GET 200  0ms
+
+    1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+"#;
+
+/// The same when the step's code was already used: it waits, and says so.
+const TOTP_WAITED: &str = r#"
+    requests/a.yaml
+    waiting <s> for a fresh TOTP code (this step's code was already used)
+    profile mfa: logged in (1 step, <ms>)
+      ✓ protected  GET 200  0ms
+
+    1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+"#;
+
+// clock: sleeps until a TOTP step begins, then waits up to a 4 s step.
 #[test]
 fn a_second_run_in_the_same_step_waits_for_the_next_code_and_says_so() {
     const PERIOD: u64 = 4;
@@ -120,12 +163,16 @@ fn a_second_run_in_the_same_step_waits_for_the_next_code_and_says_so() {
         std::thread::sleep(Duration::from_secs_f64(PERIOD as f64 - into + 0.05));
     }
     let step_at_start = now_secs_f64() as u64 / PERIOD;
-    let first = p.run(&["run"]);
-    first.assert_code(0);
+    p.test().args(&["run"]).stdout(TOTP_LOGGED_IN).run();
     let second_started = now_secs_f64();
-    let second = p.run(&["run"]);
+    // Compared below: the wait is announced only when both runs fall in one step.
+    let second = p
+        .test()
+        .args(&["run"])
+        .normalise(r"waiting \d+s", "waiting <s>")
+        .any_stdout()
+        .run();
     let second_took = now_secs_f64() - second_started;
-    second.assert_code(0);
     assert_eq!(
         server.counter("totp-ok"),
         2,
@@ -139,17 +186,17 @@ fn a_second_run_in_the_same_step_waits_for_the_next_code_and_says_so() {
     assert_eq!(codes.len(), 2);
     assert_ne!(codes[0], codes[1], "a code is never sent twice");
     if second_started as u64 / PERIOD == step_at_start {
-        let out = second.all().to_lowercase();
-        assert!(
-            out.contains("wait") && out.contains("totp"),
-            "the wait is announced: {}",
-            second.all()
+        assert_eq!(
+            second.stdout,
+            unindent(TOTP_WAITED),
+            "the wait is announced"
         );
         assert!(
             second_took > 0.2,
             "the second run waited for the next step ({second_took:.2}s)"
         );
     } else {
+        assert_eq!(second.stdout, unindent(TOTP_LOGGED_IN));
         eprintln!(
             "the machine was too slow to land both runs in one {PERIOD}s step; wait not checked"
         );

@@ -291,6 +291,7 @@ fn json_and_junit_reports_to_stdout_parse() {
 #[test]
 fn two_reports_to_one_path_exit_2() {
     let server = TestServer::start();
+    server.expect_no_hits();
     let p = project(&server);
     let run = p.run(&["run", "--report", "junit:-", "--report", "json:-"]);
     run.assert_code(2);
@@ -343,6 +344,7 @@ fn shard_auto_reads_gitlab_node_variables() {
 #[test]
 fn shard_auto_outside_ci_exit_2() {
     let server = TestServer::start();
+    server.expect_no_hits();
     let p = three_files(&server);
     let mut cmd = p.command(&["run", "--shard", "auto"]);
     cmd.env_remove("CI_NODE_INDEX").env_remove("CI_NODE_TOTAL");

@@ -39,9 +39,15 @@ fn validate_accepts_good_files_and_sends_nothing() {
         &server,
         "profile: api-key\nrequests:\n  - url: \"{URL}/needs-key\"\n",
     );
-    let run = p.run(&["validate"]);
-    run.assert_code(0).assert_has("valid");
-    assert!(server.hits().is_empty());
+    p.test()
+        .args(&["validate"])
+        .stdout(
+            r#"
+        2 files, 4 requests and 1 profile: valid
+    "#,
+        )
+        .run();
+    server.expect_no_hits();
 }
 
 #[test]
@@ -55,14 +61,38 @@ fn validate_takes_env_and_var() {
         "requests/a.yaml",
         "requests:\n  - url: \"{{ base_url }}/{{ id }}\"\n",
     );
-    p.run(&["validate"])
-        .assert_code(2)
-        .assert_stderr_has("undefined variable");
-    p.run(&["validate", "--env", "local"])
-        .assert_code(2)
-        .assert_stderr_has("undefined variable `id`");
-    p.run(&["validate", "--env", "local", "--var", "id=1"])
-        .assert_code(0);
+    p.test()
+        .args(&["validate"])
+        .status(2)
+        .stderr(
+            r#"
+        error: undefined variable `base_url`
+          --> requests/a.yaml:2:10
+          |
+        2 |   - url: "{{ base_url }}/{{ id }}"
+          |          ^^^^^^^^^^^^^^^^^^^^^^^^^
+          = hint: `base_url` is defined in the environment local of sesame.yaml: pass --env local
+        nothing was sent
+    "#,
+        )
+        .run();
+    p.test().args(&["validate", "--env", "local"]).status(2).stderr(r#"
+        error: undefined variable `id`
+          --> requests/a.yaml:2:10
+          |
+        2 |   - url: "{{ base_url }}/{{ id }}"
+          |          ^^^^^^^^^^^^^^^^^^^^^^^^^
+          = hint: define it in `vars:`, with --var, in an environment of sesame.yaml, or capture it in an earlier request
+        nothing was sent
+    "#).run();
+    p.test()
+        .args(&["validate", "--env", "local", "--var", "id=1"])
+        .stdout(
+            r#"
+        1 file, 1 request and 0 profiles: valid
+    "#,
+        )
+        .run();
 }
 
 #[test]
@@ -73,10 +103,21 @@ fn validate_checks_profiles_that_no_request_uses() {
         "requests/a.yaml",
         "requests:\n  - url: http://127.0.0.1:9/x\n",
     );
-    p.run(&["validate"])
-        .assert_code(2)
-        .assert_stderr_has("profiles/broken.yaml:2:3")
-        .assert_stderr_has("did you mean `headers`?");
+    p.test()
+        .args(&["validate"])
+        .status(2)
+        .stderr(
+            r#"
+        error: unknown key `headerz` in a profile
+          --> profiles/broken.yaml:2:3
+          |
+        2 |   headerz: {}
+          |   ^^^^^^^
+          = hint: did you mean `headers`?
+        nothing was sent
+    "#,
+        )
+        .run();
 }
 
 #[test]
@@ -84,18 +125,25 @@ fn dry_run_prints_method_and_rendered_url_and_sends_nothing() {
     let server = TestServer::start();
     let p = Project::new();
     p.request_file("requests/good.yaml", &server, GOOD);
-    let run = p.run(&["run", "--dry-run"]);
-    run.assert_code(0);
-    let url = server.url();
-    run.assert_has("POST")
-        .assert_has(&format!("{url}/echo/items/5?tag=a&tag=b&region=eu"))
-        .assert_has(&format!("{url}/echo/search?q=a+b"))
-        .assert_has("PUT");
+    let run = p
+        .test()
+        .args(&["run", "--dry-run"])
+        .stdout(
+            r#"
+        requests/good.yaml
+          POST {URL}/echo/items/5?tag=a&tag=b&region=eu  (create)
+          GET {URL}/echo/search?q=a+b  (search)
+          PUT {URL}/echo/form  (submit form)
+
+        dry run: 3 requests would be sent (1 file)
+    "#,
+        )
+        .run();
     assert!(
         !run.stdout.contains("custom-value"),
         "headers only with --verbose"
     );
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }
 
 #[test]
@@ -103,16 +151,30 @@ fn dry_run_verbose_shows_headers_and_body() {
     let server = TestServer::start();
     let p = Project::new();
     p.request_file("requests/good.yaml", &server, GOOD);
-    let run = p.run(&["run", "--dry-run", "--verbose", "--var", "n=9"]);
-    run.assert_code(0)
-        .assert_has(&format!(
-            "POST {}/echo/items/9?tag=a&tag=b&region=eu",
-            server.url()
-        ))
-        .assert_has("X-Custom: custom-value")
-        .assert_has(r#"{"n":9,"quote":"it's"}"#)
-        .assert_has("a=b+c&list=1&list=2");
-    assert!(server.hits().is_empty());
+    p.test()
+        .args(&["run", "--dry-run", "--verbose", "--var", "n=9"])
+        .stdout(
+            r#"
+            requests/good.yaml
+                > POST {URL}/echo/items/9?tag=a&tag=b&region=eu
+                > X-Custom: custom-value
+                > Content-Type: application/json
+                >
+                > {"n":9,"quote":"it's"}
+              POST {URL}/echo/items/9?tag=a&tag=b&region=eu  (create)
+                > GET {URL}/echo/search?q=a+b
+              GET {URL}/echo/search?q=a+b  (search)
+                > PUT {URL}/echo/form
+                > Content-Type: application/x-www-form-urlencoded
+                >
+                > a=b+c&list=1&list=2
+              PUT {URL}/echo/form  (submit form)
+
+            dry run: 3 requests would be sent (1 file)
+        "#,
+        )
+        .run();
+    server.expect_no_hits();
 }
 
 #[test]
@@ -140,11 +202,20 @@ apply:
         &server,
         "profile: oauth\nrequests:\n  - url: \"{URL}/protected\"\n",
     );
-    let run = p.run(&["run", "--dry-run", "--verbose"]);
-    run.assert_code(0)
-        .assert_has("/protected")
-        .assert_has("Authorization");
-    assert!(server.hits().is_empty(), "no login in a dry run");
+    p.test()
+        .args(&["run", "--dry-run", "--verbose"])
+        .stdout(
+            r#"
+            requests/a.yaml
+                > GET {URL}/protected
+                > Authorization: <credentials of profile oauth>
+              GET {URL}/protected  (request 1)
+
+            dry run: 1 request would be sent (1 file)
+        "#,
+        )
+        .run();
+    server.expect_no_hits();
 }
 
 fn curl_installed() -> bool {
@@ -176,15 +247,33 @@ fn curl_prints_runnable_commands() {
     let server = TestServer::start();
     let p = Project::new();
     p.request_file("requests/good.yaml", &server, GOOD);
-    let run = p.run(&["curl", "requests/good.yaml"]);
-    run.assert_code(0)
-        .assert_has("# create")
-        .assert_has("# search")
-        .assert_has("# submit form")
-        .assert_has("-X POST")
-        .assert_has("-H 'X-Custom: custom-value'");
-    assert!(server.hits().is_empty(), "printing sends nothing");
-    let cmds = commands(&run.stdout);
+    let run = p
+        .test()
+        .args(&["curl", "requests/good.yaml"])
+        .stdout(
+            r#"
+        # create
+        curl \
+          -X POST \
+          '{URL}/echo/items/5?tag=a&tag=b&region=eu' \
+          -H 'X-Custom: custom-value' \
+          -H 'Content-Type: application/json' \
+          --data-raw '{"n":5,"quote":"it'\''s"}'
+        # search
+        curl \
+          '{URL}/echo/search?q=a+b'
+        # submit form
+        curl \
+          -X PUT \
+          '{URL}/echo/form' \
+          --data-urlencode 'a=b c' \
+          --data-urlencode 'list=1' \
+          --data-urlencode 'list=2'
+    "#,
+        )
+        .run();
+    assert!(server.hits().is_empty(), "nothing sent yet");
+    let cmds = commands(&run.raw_stdout);
     assert_eq!(cmds.len(), 3, "{}", run.stdout);
     if !curl_installed() {
         assert!(cmds.iter().all(|c| c.starts_with("curl ")));
@@ -226,35 +315,55 @@ fn curl_request_selects_one_and_takes_var() {
     let server = TestServer::start();
     let p = Project::new();
     p.request_file("requests/good.yaml", &server, GOOD);
-    let run = p.run(&[
-        "curl",
-        "requests/good.yaml",
-        "--request",
-        "create",
-        "--var",
-        "n=7",
-    ]);
-    run.assert_code(0).assert_has("/echo/items/7");
+    let run = p
+        .test()
+        .args(&[
+            "curl",
+            "requests/good.yaml",
+            "--request",
+            "create",
+            "--var",
+            "n=7",
+        ])
+        .stdout(
+            r#"
+        # create
+        curl \
+          -X POST \
+          '{URL}/echo/items/7?tag=a&tag=b&region=eu' \
+          -H 'X-Custom: custom-value' \
+          -H 'Content-Type: application/json' \
+          --data-raw '{"n":7,"quote":"it'\''s"}'
+    "#,
+        )
+        .run();
     assert_eq!(commands(&run.stdout).len(), 1);
     assert!(!run.stdout.contains("# search"));
 
-    p.run(&["curl", "requests/good.yaml", "--request", "nope"])
-        .assert_code(2)
-        .assert_stderr_has("nope");
+    p.test()
+        .args(&["curl", "requests/good.yaml", "--request", "nope"])
+        .status(2)
+        .stderr(
+            r#"
+        error: no request named `nope` in requests/good.yaml
+    "#,
+        )
+        .run();
+    server.expect_no_hits();
 }
 
 #[test]
 fn schema_is_json_with_the_three_schemas() {
     let p = Project::new();
-    let run = p.run(&["schema"]);
-    run.assert_code(0);
+    // The documents are checked as JSON, not as text.
+    let run = p.test().arg("schema").any_stdout().run();
     let all: Value = serde_json::from_str(&run.stdout).expect("schema is JSON");
     for kind in ["request", "profile", "config"] {
         let s = &all["$defs"][kind];
         assert_eq!(s["type"], "object", "{kind}");
         assert!(s["properties"].is_object(), "{kind}");
-        let one: Value =
-            serde_json::from_str(&p.run(&["schema", kind]).assert_code(0).stdout).unwrap();
+        let out = p.test().args(&["schema", kind]).any_stdout().run();
+        let one: Value = serde_json::from_str(&out.stdout).unwrap();
         assert_eq!(
             one["properties"], s["properties"],
             "`sesame schema {kind}` is the same document"
@@ -263,5 +372,15 @@ fn schema_is_json_with_the_three_schemas() {
     assert!(all["$defs"]["request"]["properties"]["requests"].is_object());
     assert!(all["$defs"]["profile"]["properties"]["login"].is_object());
     assert!(all["$defs"]["config"]["properties"]["environments"].is_object());
-    p.run(&["schema", "nope"]).assert_code(2);
+    p.test()
+        .args(&["schema", "nope"])
+        .status(2)
+        .stderr(
+            r#"
+            error: unknown schema `nope`
+              = hint: use request, profile, config or all
+            nothing was sent
+        "#,
+        )
+        .run();
 }

@@ -31,7 +31,25 @@ fn discovers_yaml_and_yml_recursively_in_path_order() {
     p.file("requests/README.md", "# not yaml");
     p.request_file("requests/.hidden.yaml", &server, &one("hidden"));
     p.request_file("other/x.yaml", &server, &one("other"));
-    p.run(&["run", "--jobs", "1"]).assert_code(0);
+    p.test()
+        .args(&["run", "--jobs", "1"])
+        .stdout(
+            r#"
+        requests/a.yml
+          ✓ request 1  GET 200  0ms
+        requests/b.yaml
+          ✓ request 1  GET 200  0ms
+        requests/sub/c.yaml
+          ✓ request 1  GET 200  0ms
+        requests/sub/deeper/a.yaml
+          ✓ request 1  GET 200  0ms
+        requests/z.yaml
+          ✓ request 1  GET 200  0ms
+
+        5 passed, 0 failed, 0 skipped (5 files) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         paths(&server),
         [
@@ -51,7 +69,19 @@ fn explicit_paths_replace_the_default_folder() {
     p.request_file("requests/a.yaml", &server, &one("a"));
     p.request_file("other/x.yaml", &server, &one("x"));
     p.request_file("other/y.yaml", &server, &one("y"));
-    p.run(&["run", "other/y.yaml", "other"]).assert_code(0);
+    p.test()
+        .args(&["run", "other/y.yaml", "other"])
+        .stdout(
+            r#"
+        other/x.yaml
+          ✓ request 1  GET 200  0ms
+        other/y.yaml
+          ✓ request 1  GET 200  0ms
+
+        2 passed, 0 failed, 0 skipped (2 files) in 0.00s
+    "#,
+        )
+        .run();
     let mut got = paths(&server);
     got.sort();
     assert_eq!(
@@ -60,10 +90,18 @@ fn explicit_paths_replace_the_default_folder() {
         "each file runs once, requests/ is not run"
     );
 
-    let run = p.run(&["run", "nowhere.yaml"]);
-    run.assert_code(2)
-        .assert_stderr_has("nowhere.yaml")
-        .assert_stderr_has("no such file");
+    p.test()
+        .args(&["run", "nowhere.yaml"])
+        .status(2)
+        .stderr(
+            r#"
+            error: no such file or folder
+              --> nowhere.yaml
+              = hint: pass request files or folders; the default is requests/
+            nothing was sent
+        "#,
+        )
+        .run();
 }
 
 #[test]
@@ -90,10 +128,38 @@ requests:
     );
     for jobs in ["1", "4"] {
         server.shared.hits.lock().unwrap().clear();
-        let run = p.run(&["run", "--jobs", jobs]);
-        run.assert_code(1)
-            .assert_has("broken")
-            .assert_has("expected status 200, got 500");
+        p.test()
+            .args(&["run", "--jobs", jobs])
+            .status(1)
+            .stdout(
+                r#"
+                requests/a.yaml
+                  ✓ request 1  GET 200  0ms
+                  ✗ broken  GET 500  0ms
+                  - request 3  skipped: `broken` failed
+                  - request 4  skipped: `broken` failed
+                requests/b.yaml
+                  ✓ request 1  GET 200  0ms
+                  ✓ request 2  GET 200  0ms
+
+                failures:
+
+                ✗ requests/a.yaml › broken
+                  GET {URL}/status/500 → 500
+                  error: status: expected status 200, got 500
+                    --> requests/a.yaml:6:23
+                    |
+                  6 |     expect: { status: 200 }
+                    |                       ^^^
+                    = expected: 200
+                    = actual:   500
+                  body:
+                    status 500
+
+                3 passed, 1 failed, 2 skipped (2 files) in 0.00s
+            "#,
+            )
+            .run();
         let mut got = paths(&server);
         got.sort();
         assert_eq!(
@@ -145,8 +211,27 @@ fn concurrency_project(server: &TestServer) -> Project {
 fn jobs_one_runs_files_one_after_the_other_in_order() {
     let (server, max) = concurrency_server();
     concurrency_project(&server)
-        .run(&["run", "--jobs", "1"])
-        .assert_code(0);
+        .test()
+        .args(&["run", "--jobs", "1"])
+        .stdout(
+            r#"
+            requests/a.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+            requests/b.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+            requests/c.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+            requests/d.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+
+            8 passed, 0 failed, 0 skipped (4 files) in 0.00s
+        "#,
+        )
+        .run();
     assert_eq!(max.load(Ordering::SeqCst), 1);
     assert_eq!(
         paths(&server),
@@ -167,8 +252,27 @@ fn jobs_one_runs_files_one_after_the_other_in_order() {
 fn jobs_runs_files_in_parallel_and_requests_of_a_file_in_order() {
     let (server, max) = concurrency_server();
     concurrency_project(&server)
-        .run(&["run", "--jobs", "4"])
-        .assert_code(0);
+        .test()
+        .args(&["run", "--jobs", "4"])
+        .stdout(
+            r#"
+            requests/a.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+            requests/b.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+            requests/c.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+            requests/d.yaml
+              ✓ request 1  GET 200  0ms
+              ✓ request 2  GET 200  0ms
+
+            8 passed, 0 failed, 0 skipped (4 files) in 0.00s
+        "#,
+        )
+        .run();
     assert!(max.load(Ordering::SeqCst) >= 2, "files ran in parallel");
     assert!(
         max.load(Ordering::SeqCst) <= 4,
@@ -195,9 +299,28 @@ fn jobs_zero_is_invalid() {
         "requests/a.yaml",
         "requests:\n  - url: http://127.0.0.1:9/x\n",
     );
-    p.run(&["run", "--jobs", "0"])
-        .assert_code(2)
-        .assert_stderr_has("--jobs");
+    p.test()
+        .args(&["run", "--jobs", "0"])
+        .status(2)
+        .stderr(
+            r#"
+        error: --jobs must be at least 1
+        nothing was sent
+    "#,
+        )
+        .run();
+}
+
+/// The console report of `requests/{f}.yaml` for each of `files`, each with
+/// one passing request.
+fn passing_report(files: &[&str]) -> String {
+    let mut out = String::new();
+    for f in files {
+        out += &format!("requests/{f}.yaml\n  ✓ request 1  GET 200  0ms\n");
+    }
+    let n = files.len();
+    let s = if n == 1 { "" } else { "s" };
+    out + &format!("\n{n} passed, 0 failed, 0 skipped ({n} file{s}) in 0.00s\n")
 }
 
 #[test]
@@ -209,13 +332,23 @@ fn shards_are_deterministic_disjoint_and_cover_every_file() {
         p.request_file(&format!("requests/{n}.yaml"), &server, &one(n));
     }
     let mut seen: Vec<BTreeSet<String>> = Vec::new();
-    for k in 1..=3 {
+    for (k, files) in [
+        (1, &["f0", "f3", "f6"][..]),
+        (2, &["f1", "f4"]),
+        (3, &["f2", "f5"]),
+    ] {
         let shard = format!("{k}/3");
         server.shared.hits.lock().unwrap().clear();
-        p.run(&["run", "--shard", &shard]).assert_code(0);
+        p.test()
+            .args(&["run", "--shard", &shard])
+            .stdout(&passing_report(files))
+            .run();
         let first: BTreeSet<String> = paths(&server).into_iter().collect();
         server.shared.hits.lock().unwrap().clear();
-        p.run(&["run", "--shard", &shard]).assert_code(0);
+        p.test()
+            .args(&["run", "--shard", &shard])
+            .stdout(&passing_report(files))
+            .run();
         let again: BTreeSet<String> = paths(&server).into_iter().collect();
         assert_eq!(first, again, "shard {shard} is deterministic");
         assert!(!first.is_empty(), "shard {shard} is not empty");
@@ -237,9 +370,13 @@ fn invalid_shards_are_refused() {
     let p = Project::new();
     p.request_file("requests/a.yaml", &server, &one("a"));
     for bad in ["0/3", "4/3", "1/0", "x", "1-3"] {
-        p.run(&["run", "--shard", bad])
-            .assert_code(2)
-            .assert_stderr_has("--shard");
+        p.test()
+            .args(&["run", "--shard", bad])
+            .status(2)
+            .stderr(&format!(
+                "error: invalid --shard `{bad}`\n  = hint: write --shard K/N with 1 <= K <= N, e.g. --shard 2/4\nnothing was sent\n"
+            ))
+            .run();
     }
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }

@@ -20,35 +20,22 @@ requests:
   - { url: "{URL}/status/503", expect: { status: "503" } }
 "#,
     );
-    p.run(&["run"]).assert_code(0);
-    assert_eq!(server.hits().len(), 5);
-}
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/s.yaml
+          ✓ request 1  GET 200  0ms
+          ✓ request 2  GET 201  0ms
+          ✓ request 3  GET 204  0ms
+          ✓ request 4  GET 404  0ms
+          ✓ request 5  GET 503  0ms
 
-#[test]
-fn status_forms_fail() {
-    let server = TestServer::start();
-    for (route, expect, message) in [
-        ("/status/404", "200", "expected status 200, got 404"),
-        (
-            "/status/500",
-            "[200, 201]",
-            "expected status one of 200, 201, got 500",
-        ),
-        ("/status/302", "\"2xx\"", "expected status 2xx, got 302"),
-    ] {
-        let p = Project::new();
-        p.request_file(
-            "requests/s.yaml",
-            &server,
-            &format!(
-                "requests:\n  - url: \"{{URL}}{route}\"\n    expect: {{ status: {expect} }}\n"
-            ),
-        );
-        p.run(&["run"])
-            .assert_code(1)
-            .assert_has(message)
-            .assert_has("requests/s.yaml:3:23");
-    }
+        5 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
+    assert_eq!(server.hits().len(), 5);
 }
 
 #[test]
@@ -71,7 +58,17 @@ requests:
         content-length: { exists: true }
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/h.yaml
+          ✓ request 1  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
 }
 
 #[test]
@@ -89,9 +86,26 @@ requests:
         x-request-id: { exists: true }
 "#,
     );
-    p.run(&["run"])
-        .assert_code(1)
-        .assert_has("headers x-request-id");
+    p.test().args(&["run"]).status(1).stdout(r#"
+        requests/h.yaml
+          ✗ request 1  GET 200  0ms
+
+        failures:
+
+        ✗ requests/h.yaml › request 1
+          GET {URL}/json → 200
+          error: headers x-request-id: expected exists, got nothing
+            --> requests/h.yaml:6:23
+            |
+          6 |         x-request-id: { exists: true }
+            |                       ^
+            = expected: exists
+            = actual:   (nothing)
+          body:
+            {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+        0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+    "#).run();
 }
 
 #[test]
@@ -142,7 +156,19 @@ requests:
         $.data['totalCount']: { one_of: [1, 2, 3] }
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/ops.yaml
+          ✓ request 1  GET 200  0ms
+          ✓ request 2  GET 200  0ms
+          ✓ request 3  GET 200  0ms
+
+        3 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
 }
 
 #[test]
@@ -163,7 +189,17 @@ requests:
         $.data.users[?@.active == true].username: alice@example.com
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/many.yaml
+          ✓ request 1  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
 }
 
 /// Each expectation fails on `GET /json`; one file per case, all in one run.
@@ -191,6 +227,329 @@ const FAILING: &[(&str, &str)] = &[
     ("$.data.totalCount", "{ gt: 1, lt: 2 }"),
 ];
 
+/// One failure per case of [`FAILING`], in file order.
+const EVERY_OPERATOR_FAILS: &str = r#"
+    requests/f00.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f01.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f02.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f03.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f04.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f05.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f06.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f07.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f08.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f09.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f10.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f11.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f12.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f13.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f14.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f15.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f16.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f17.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f18.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f19.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+    requests/f20.yaml
+      ✗ request 1  GET 200  0ms
+      - request 2  skipped: `request 1` failed
+
+    failures:
+
+    ✗ requests/f00.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.totalCount: expected == 3, got 2
+        --> requests/f00.yaml:5:28
+        |
+      5 |         $.data.totalCount: 3
+        |                            ^
+        = expected: == 3
+        = actual:   2
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f01.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.totalCount: expected "2" (string), got 2 (number)
+        --> requests/f01.yaml:5:28
+        |
+      5 |         $.data.totalCount: "2"
+        |                            ^^^
+        = expected: == "2"
+        = actual:   2
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f02.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.totalCount: expected != 2, got 2
+        --> requests/f02.yaml:5:28
+        |
+      5 |         $.data.totalCount: { ne: 2 }
+        |                            ^
+        = expected: != 2
+        = actual:   2
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f03.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.totalCount: expected > 2, got 2
+        --> requests/f03.yaml:5:28
+        |
+      5 |         $.data.totalCount: { gt: 2 }
+        |                            ^
+        = expected: > 2
+        = actual:   2
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f04.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.totalCount: expected >= 3, got 2
+        --> requests/f04.yaml:5:28
+        |
+      5 |         $.data.totalCount: { gte: 3 }
+        |                            ^
+        = expected: >= 3
+        = actual:   2
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f05.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.totalCount: expected < 2, got 2
+        --> requests/f05.yaml:5:28
+        |
+      5 |         $.data.totalCount: { lt: 2 }
+        |                            ^
+        = expected: < 2
+        = actual:   2
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f06.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.totalCount: expected <= 1, got 2
+        --> requests/f06.yaml:5:28
+        |
+      5 |         $.data.totalCount: { lte: 1 }
+        |                            ^
+        = expected: <= 1
+        = actual:   2
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f07.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.users[0].username: expected contains "carol", got "alice@example.com"
+        --> requests/f07.yaml:5:35
+        |
+      5 |         $.data.users[0].username: { contains: carol }
+        |                                   ^
+        = expected: contains "carol"
+        = actual:   "alice@example.com"
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f08.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.users[0].roles: expected contains "root", got ["admin","user"]
+        --> requests/f08.yaml:5:32
+        |
+      5 |         $.data.users[0].roles: { contains: root }
+        |                                ^
+        = expected: contains "root"
+        = actual:   ["admin","user"]
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f09.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.users[0].username: expected matches /^bob/, got "alice@example.com"
+        --> requests/f09.yaml:5:35
+        |
+      5 |         $.data.users[0].username: { matches: '^bob' }
+        |                                   ^
+        = expected: matches /^bob/
+        = actual:   "alice@example.com"
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f10.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.users[0].userUid: expected no value, got "u-1"
+        --> requests/f10.yaml:5:34
+        |
+      5 |         $.data.users[0].userUid: { exists: false }
+        |                                  ^
+        = expected: does not exist
+        = actual:   "u-1"
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f11.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.nope: expected exists, got nothing
+        --> requests/f11.yaml:5:22
+        |
+      5 |         $.data.nope: { exists: true }
+        |                      ^
+        = expected: exists
+        = actual:   (nothing)
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f12.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.nope: expected == 1, got nothing
+        --> requests/f12.yaml:5:22
+        |
+      5 |         $.data.nope: 1
+        |                      ^
+        = expected: == 1
+        = actual:   (nothing)
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f13.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.totalCount: expected type string, got 2 (number)
+        --> requests/f13.yaml:5:28
+        |
+      5 |         $.data.totalCount: { type: string }
+        |                            ^
+        = expected: type string
+        = actual:   2
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f14.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.ratio: expected type integer, got 0.5 (number)
+        --> requests/f14.yaml:5:18
+        |
+      5 |         $.ratio: { type: integer }
+        |                  ^
+        = expected: type integer
+        = actual:   0.5
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f15.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.nothing: expected type object, got null (null)
+        --> requests/f15.yaml:5:20
+        |
+      5 |         $.nothing: { type: object }
+        |                    ^
+        = expected: type object
+        = actual:   null
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f16.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.users: expected length == 3, got length 2
+        --> requests/f16.yaml:5:23
+        |
+      5 |         $.data.users: { length: 3 }
+        |                       ^
+        = expected: length == 3
+        = actual:   [{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f17.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.users[0].userUid: expected one of ["u-2", "u-3"], got "u-1"
+        --> requests/f17.yaml:5:34
+        |
+      5 |         $.data.users[0].userUid: { one_of: [u-2, u-3] }
+        |                                  ^
+        = expected: one of ["u-2", "u-3"]
+        = actual:   "u-1"
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f18.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.users[*].userUid: expected == ["u-1"], got ["u-1","u-2"]
+        --> requests/f18.yaml:5:34
+        |
+      5 |         $.data.users[*].userUid: [u-1]
+        |                                  ^
+        = expected: == ["u-1"]
+        = actual:   ["u-1","u-2"]
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f19.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.users[*].userUid: expected == "u-1", got ["u-1","u-2"]
+        --> requests/f19.yaml:5:34
+        |
+      5 |         $.data.users[*].userUid: u-1
+        |                                  ^^^
+        = expected: == "u-1"
+        = actual:   ["u-1","u-2"]
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    ✗ requests/f20.yaml › request 1
+      GET {URL}/json → 200
+      error: json $.data.totalCount: expected < 2, got 2
+        --> requests/f20.yaml:5:28
+        |
+      5 |         $.data.totalCount: { gt: 1, lt: 2 }
+        |                            ^
+        = expected: < 2
+        = actual:   2
+      body:
+        {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+    0 passed, 21 failed, 21 skipped (21 files) in 0.00s
+"#;
+
 #[test]
 fn every_operator_fails_when_it_does_not_hold() {
     let server = TestServer::start();
@@ -202,18 +561,12 @@ fn every_operator_fails_when_it_does_not_hold() {
             &format!("requests:\n  - url: \"{{URL}}/json\"\n    expect:\n      json:\n        {path}: {matcher}\n  - url: \"{{URL}}/echo/never\"\n"),
         );
     }
-    let run = p.run(&["run"]);
-    run.assert_code(1);
-    for (i, (path, matcher)) in FAILING.iter().enumerate() {
-        let column = 11 + path.len();
-        let loc = format!("requests/f{i:02}.yaml:5:{column}");
-        assert!(
-            run.stdout.contains(&format!("--> {loc}\n"))
-                && run.stdout.contains(&format!("json {path}: ")),
-            "case {i} `{path}: {matcher}` did not report a failure at {loc}\n{}",
-            run.stdout
-        );
-    }
+    // One job: with several, files are reported in the order they finish.
+    p.test()
+        .args(&["run", "--jobs", "1"])
+        .status(1)
+        .stdout(EVERY_OPERATOR_FAILS)
+        .run();
     assert_eq!(server.hits_to("/json").len(), FAILING.len());
     assert!(server.hits_to("/echo/never").is_empty());
 }
@@ -244,7 +597,18 @@ requests:
         $.data.users[*].userUid: ["{{ uid }}", u-2]
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/t.yaml
+          ✓ request 1  GET 200  0ms
+          ✓ request 2  GET 200  0ms
+
+        2 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
 
     p.request_file(
         "requests/t.yaml",
@@ -260,10 +624,27 @@ requests:
         $.data.users[0].userUid: "{{ uid }}"
 "#,
     );
-    p.run(&["run"])
-        .assert_code(1)
-        .assert_has("u-2")
-        .assert_has("u-1");
+    p.test().args(&["run"]).status(1).stdout(r#"
+        requests/t.yaml
+          ✓ request 1  GET 200  0ms
+          ✗ request 2  GET 200  0ms
+
+        failures:
+
+        ✗ requests/t.yaml › request 2
+          GET {URL}/json → 200
+          error: json $.data.users[0].userUid: expected == "u-2", got "u-1"
+            --> requests/t.yaml:9:34
+            |
+          9 |         $.data.users[0].userUid: "{{ uid }}"
+            |                                  ^^^^^^^^^^^
+            = expected: == "u-2"
+            = actual:   "u-1"
+          body:
+            {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+        1 passed, 1 failed, 0 skipped (1 file) in 0.00s
+    "#).run();
 }
 
 #[test]
@@ -286,17 +667,51 @@ requests:
       body: { contains: '"username":"alice@example.com"' }
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/b.yaml
+          ✓ request 1  GET 200  0ms
+          ✓ request 2  GET 200  0ms
+          ✓ request 3  GET 200  0ms
+
+        3 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
 
     p.request_file(
         "requests/b.yaml",
         &server,
         "requests:\n  - url: \"{URL}/text\"\n    expect:\n      body: { contains: goodbye }\n",
     );
-    p.run(&["run"])
-        .assert_code(1)
-        .assert_has("goodbye")
-        .assert_has("requests/b.yaml:4:13");
+    p.test()
+        .args(&["run"])
+        .status(1)
+        .stdout(
+            r#"
+            requests/b.yaml
+              ✗ request 1  GET 200  0ms
+
+            failures:
+
+            ✗ requests/b.yaml › request 1
+              GET {URL}/text → 200
+              error: body: expected contains "goodbye", got "hello build-42 world"
+                --> requests/b.yaml:4:13
+                |
+              4 |       body: { contains: goodbye }
+                |             ^
+                = expected: contains "goodbye"
+                = actual:   "hello build-42 world"
+              body:
+                hello build-42 world
+
+            0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
 }
 
 #[test]
@@ -308,7 +723,32 @@ fn a_json_expectation_on_a_text_body_fails_clearly() {
         &server,
         "requests:\n  - url: \"{URL}/text\"\n    expect:\n      json:\n        $.a: 1\n",
     );
-    p.run(&["run"]).assert_code(1).assert_has("not JSON");
+    p.test()
+        .args(&["run"])
+        .status(1)
+        .stdout(
+            r#"
+            requests/b.yaml
+              ✗ request 1  GET 200  0ms
+
+            failures:
+
+            ✗ requests/b.yaml › request 1
+              GET {URL}/text → 200
+              error: json: the response body is not JSON
+                --> requests/b.yaml:5:14
+                |
+              5 |         $.a: 1
+                |              ^
+                = expected: a JSON body
+                = actual:   hello build-42 world
+              body:
+                hello build-42 world
+
+            0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
 }
 
 #[test]
@@ -328,17 +768,52 @@ requests:
       duration: { lt: 5s }
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/d.yaml
+          ✓ request 1  GET 200  0ms
+          ✓ request 2  GET 200  0ms
+
+        2 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
 
     p.request_file(
         "requests/d.yaml",
         &server,
         "requests:\n  - url: \"{URL}/slow/200\"\n    expect:\n      duration: { lt: 50 }\n",
     );
-    p.run(&["run"])
-        .assert_code(1)
-        .assert_has("duration")
-        .assert_has("requests/d.yaml:4:17");
+    p.test()
+        .args(&["run"])
+        .status(1)
+        // The measured time is not frozen by SESAME_TEST_MODE.
+        .normalise(r"(got |actual:   )\d+ms", "${1}<ms>")
+        .stdout(
+            r#"
+            requests/d.yaml
+              ✗ request 1  GET 200  0ms
+
+            failures:
+
+            ✗ requests/d.yaml › request 1
+              GET {URL}/slow/200 → 200
+              error: duration: expected < 50ms, got <ms>
+                --> requests/d.yaml:4:17
+                |
+              4 |       duration: { lt: 50 }
+                |                 ^
+                = expected: < 50ms
+                = actual:   <ms>
+              body:
+                slow
+
+            0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
 }
 
 #[test]
@@ -359,16 +834,33 @@ requests:
         $.data.users[0].username: { contains: carol }
 "#,
     );
-    let run = p.run(&["run"]);
-    run.assert_code(1)
-        .assert_has("count users")
-        .assert_has("requests/report.yaml:8:28")
-        .assert_has("json $.data.totalCount")
-        .assert_has("41")
-        .assert_has("requests/report.yaml:9:35")
-        .assert_has("json $.data.users[0].username")
-        .assert_has("carol")
-        .assert_has("alice@example.com");
+    p.test().args(&["run"]).status(1).stdout(r#"
+        requests/report.yaml
+          ✗ count users  GET 200  0ms
+
+        failures:
+
+        ✗ requests/report.yaml › count users
+          GET {URL}/json → 200
+          error: json $.data.totalCount: expected == 41, got 2
+            --> requests/report.yaml:8:28
+            |
+          8 |         $.data.totalCount: 41
+            |                            ^^
+            = expected: == 41
+            = actual:   2
+          error: json $.data.users[0].username: expected contains "carol", got "alice@example.com"
+            --> requests/report.yaml:9:35
+            |
+          9 |         $.data.users[0].username: { contains: carol }
+            |                                   ^
+            = expected: contains "carol"
+            = actual:   "alice@example.com"
+          body:
+            {"data":{"totalCount":2,"users":[{"userUid":"u-1","username":"alice@example.com","active":true,"roles":["admin","user"]},{"userUid":"u-2","username":"bob@example.com","active":false,"roles":[]}]},"build":"build-4711","ratio":0.5,"nothing":null}
+
+        0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+    "#).run();
 }
 
 #[test]
@@ -380,7 +872,30 @@ fn a_failure_shows_an_excerpt_of_the_body() {
         &server,
         "requests:\n  - url: \"{URL}/text\"\n    expect: { status: 201 }\n",
     );
-    p.run(&["run"])
-        .assert_code(1)
-        .assert_has("hello build-42 world");
+    p.test()
+        .args(&["run"])
+        .status(1)
+        .stdout(
+            r#"
+            requests/report.yaml
+              ✗ request 1  GET 200  0ms
+
+            failures:
+
+            ✗ requests/report.yaml › request 1
+              GET {URL}/text → 200
+              error: status: expected status 201, got 200
+                --> requests/report.yaml:3:23
+                |
+              3 |     expect: { status: 201 }
+                |                       ^^^
+                = expected: 201
+                = actual:   200
+              body:
+                hello build-42 world
+
+            0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
 }

@@ -30,7 +30,21 @@ requests:
   - { method: DELETE, url: "{URL}/echo/delete", expect: { json: { $.method: DELETE } } }
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/m.yaml
+          ✓ request 1  GET 200  0ms
+          ✓ request 2  POST 200  0ms
+          ✓ request 3  PUT 200  0ms
+          ✓ request 4  PATCH 200  0ms
+          ✓ request 5  DELETE 200  0ms
+
+        5 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         methods(&server),
         [
@@ -66,7 +80,17 @@ requests:
       country: NO
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/q.yaml
+          ✓ request 1  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let hits = server.hits();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].path, "/echo/users/7");
@@ -94,7 +118,18 @@ requests:
   - url: "{URL}/echo/defaults"
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/h.yaml
+          ✓ request 1  GET 200  0ms
+          ✓ request 2  GET 200  0ms
+
+        2 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let own = &server.hits_to("/echo/own")[0];
     assert_eq!(own.header("user-agent"), Some("mine"));
     assert_eq!(own.header("x-default"), Some("d"));
@@ -126,7 +161,17 @@ requests:
     expect: { status: 200, json: { $.expires_in: 900 } }
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/b.yaml
+          ✓ request 1  POST 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(
         server.hits_to("/oauth")[0].header("authorization"),
         Some("Basic Y2xpZW50OnNlY3JldA==")
@@ -155,7 +200,17 @@ requests:
       nested: { ok: true, none: null }
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/j.yaml
+          ✓ request 1  POST 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let hit = &server.hits_to("/echo/json")[0];
     assert_eq!(hit.header("content-type"), Some("application/json"));
     let body: Value = serde_json::from_str(&hit.body).unwrap();
@@ -184,7 +239,18 @@ requests:
     body: "hello {{ n }}\nbye"
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/f.yaml
+          ✓ request 1  POST 200  0ms
+          ✓ request 2  POST 200  0ms
+
+        2 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let form = &server.hits_to("/echo/form")[0];
     assert_eq!(
         form.header("content-type"),
@@ -212,12 +278,22 @@ requests:
     body: raw
 "#,
     );
-    let run = p.run(&["run"]);
-    run.assert_code(2)
-        .assert_stderr_has("at most one body")
-        .assert_stderr_has("requests/two.yaml:4:5")
-        .assert_stderr_has("hint:");
-    assert!(server.hits().is_empty());
+    p.test()
+        .args(&["run"])
+        .status(2)
+        .stderr(
+            r#"
+        error: a request has at most one body
+          --> requests/two.yaml:4:5
+          |
+        4 |   - method: POST
+          |     ^
+          = hint: keep one of `json:`, `form:`, `body:`
+        nothing was sent
+    "#,
+        )
+        .run();
+    server.expect_no_hits();
 }
 
 #[test]
@@ -236,10 +312,29 @@ requests:
 "#,
     );
     let started = std::time::Instant::now();
-    let run = p.run(&["run"]);
-    run.assert_code(1)
-        .assert_has("timed out after 100ms")
-        .assert_has("too slow");
+    p.test()
+        .args(&["run"])
+        .status(1)
+        .stdout(
+            r#"
+            requests/t.yaml
+              ✗ too slow  GET no response  0ms
+              - request 2  skipped: `too slow` failed
+
+            failures:
+
+            ✗ requests/t.yaml › too slow
+              GET {URL}/slow/500 → no response
+              error: transport: GET {URL}/slow/500: timed out after 100ms
+                --> requests/t.yaml:3:5
+                |
+              3 |   - name: too slow
+                |     ^
+
+            0 passed, 1 failed, 1 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
     assert!(started.elapsed() < std::time::Duration::from_millis(2000));
     assert!(
         server.hits_to("/echo/after").is_empty(),
@@ -257,7 +352,28 @@ fn default_timeout_comes_from_sesame_yaml() {
         &server,
         "requests:\n  - url: \"{URL}/slow/500\"\n",
     );
-    p.run(&["run"]).assert_code(1).assert_has("timed out");
+    p.test()
+        .args(&["run"])
+        .status(1)
+        .stdout(
+            r#"
+            requests/t.yaml
+              ✗ request 1  GET no response  0ms
+
+            failures:
+
+            ✗ requests/t.yaml › request 1
+              GET {URL}/slow/500 → no response
+              error: transport: GET {URL}/slow/500: timed out after 100ms
+                --> requests/t.yaml:2:5
+                |
+              2 |   - url: "{URL}/slow/500"
+                |     ^
+
+            0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
 }
 
 #[test]
@@ -277,7 +393,18 @@ requests:
   - url: "{URL}/echo/{{ n }}"
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/poll.yaml
+          ✓ wait for job  GET 200  0ms  (3 attempts)
+          ✓ request 2  GET 200  0ms
+
+        2 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/count/job").len(), 3);
     assert_eq!(server.hits_to("/echo/3").len(), 1);
 }
@@ -296,7 +423,32 @@ requests:
     expect: { json: { $.state: done } }
 "#,
     );
-    p.run(&["run"]).assert_code(1).assert_has("pending");
+    p.test()
+        .args(&["run"])
+        .status(1)
+        .stdout(
+            r#"
+            requests/poll.yaml
+              ✗ request 1  GET 200  0ms  (2 attempts)
+
+            failures:
+
+            ✗ requests/poll.yaml › request 1
+              GET {URL}/count/job → 200 after 2 attempts
+              error: json $.state: expected == "done", got "pending"
+                --> requests/poll.yaml:5:32
+                |
+              5 |     expect: { json: { $.state: done } }
+                |                                ^^^^
+                = expected: == "done"
+                = actual:   "pending"
+              body:
+                {"count":2,"state":"pending"}
+
+            0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/count/job").len(), 2);
 }
 
@@ -320,7 +472,18 @@ requests:
       headers: { location: /echo/never }
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/r.yaml
+          ✓ followed  GET 200  0ms
+          ✓ kept  GET 302  0ms
+
+        2 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/echo/landed").len(), 1);
     assert!(server.hits_to("/echo/never").is_empty());
     assert_eq!(server.hits_to("/redirect").len(), 2);
@@ -343,7 +506,21 @@ requests:
   - url: "{URL}/echo/last"
 "#,
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/w.yaml
+          - request 1  skipped: `when` is false
+          ✓ request 2  GET 200  0ms
+          - request 3  skipped: `when` is false
+          ✓ request 4  GET 200  0ms
+          ✓ request 5  GET 200  0ms
+
+        3 passed, 0 failed, 2 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let paths: Vec<String> = server.hits().into_iter().map(|h| h.path).collect();
     assert_eq!(
         paths,
@@ -357,7 +534,17 @@ requests:
         &server2,
         "vars: { go: false }\nrequests:\n  - { url: \"{URL}/echo/template\", when: \"{{ go }}\" }\n",
     );
-    p2.run(&["run", "--var", "go=true"]).assert_code(0);
+    p2.test()
+        .args(&["run", "--var", "go=true"])
+        .stdout(
+            r#"
+        requests/w.yaml
+          ✓ request 1  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server2.hits_to("/echo/template").len(), 1);
 }
 
@@ -377,16 +564,37 @@ requests:
   - url: "{URL}/echo/after"
 "#,
     );
-    let run = p.run(&["run"]);
-    run.assert_code(1)
-        .assert_has("--yes")
-        .assert_has("Really delete all users of org?");
-    assert!(
-        server.hits().is_empty(),
-        "nothing is sent before the confirmation"
-    );
+    p.test().args(&["run"]).status(1).stdout(r#"
+        requests/c.yaml
+          ✗ delete everything  DELETE no response  0ms
+          - request 2  skipped: `delete everything` failed
 
-    p.run(&["run", "--yes"]).assert_code(0);
+        failures:
+
+        ✗ requests/c.yaml › delete everything
+          DELETE {URL}/echo/all → no response
+          error: confirm: this request asks "Really delete all users of org?" and there is no terminal to answer it: pass --yes to confirm
+            --> requests/c.yaml:3:5
+            |
+          3 |   - name: delete everything
+            |     ^
+
+        0 passed, 1 failed, 1 skipped (1 file) in 0.00s
+    "#).run();
+    assert!(server.hits().is_empty(), "nothing sent yet");
+
+    p.test()
+        .args(&["run", "--yes"])
+        .stdout(
+            r#"
+        requests/c.yaml
+          ✓ delete everything  DELETE 200  0ms
+          ✓ request 2  GET 200  0ms
+
+        2 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/echo/all").len(), 1);
     assert_eq!(server.hits_to("/echo/after").len(), 1);
 }
@@ -407,11 +615,30 @@ requests:
     query: { region: "{{ region }}" }
 "#,
     );
-    p.run(&["run", "--var", "org=42"]).assert_code(0);
+    p.test()
+        .args(&["run", "--var", "org=42"])
+        .stdout(
+            r#"
+        requests/i.yaml
+          ✓ request 1  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let hit = &server.hits_to("/echo/42")[0];
     assert_eq!(hit.query, "region=eu");
-    p.run(&["run", "--var", "org=1", "--var", "region=us"])
-        .assert_code(0);
+    p.test()
+        .args(&["run", "--var", "org=1", "--var", "region=us"])
+        .stdout(
+            r#"
+            requests/i.yaml
+              ✓ request 1  GET 200  0ms
+
+            1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/echo/1")[0].query, "region=us");
 }
 
@@ -441,17 +668,30 @@ requests:
         &server,
         "requests:\n  - url: \"{URL}/echo/c\"\n",
     );
-    let run = p.run(&["run"]);
-    run.assert_code(2)
-        .assert_stderr_has("missing input `org` (Organisation id)")
-        .assert_stderr_has("missing input `user`")
-        .assert_stderr_has("missing input `ticket`")
-        .assert_stderr_has("--var org=VALUE");
+    let run = p
+        .test()
+        .args(&["run"])
+        .status(2)
+        .stderr(
+            r#"
+            error: missing input `org` (Organisation id)
+              --> requests/a.yaml
+              = hint: pass --var org=VALUE, or run in a terminal to be asked
+            error: missing input `user`
+              --> requests/a.yaml
+              = hint: pass --var user=VALUE, or run in a terminal to be asked
+            error: missing input `ticket`
+              --> requests/b.yaml
+              = hint: pass --var ticket=VALUE, or run in a terminal to be asked
+            3 problems found; nothing was sent
+        "#,
+        )
+        .run();
     assert!(
         !run.stderr.contains("`region`"),
         "an input with a default is not missing"
     );
-    assert!(server.hits().is_empty());
+    server.expect_no_hits();
 }
 
 #[test]
@@ -478,8 +718,19 @@ fn tag_selects_files() {
         &server,
         "tags: [x, smoke]\nrequests:\n  - url: \"{URL}/echo/d\"\n",
     );
-    p.run(&["run", "--tag", "smoke", "--jobs", "1"])
-        .assert_code(0);
+    p.test()
+        .args(&["run", "--tag", "smoke", "--jobs", "1"])
+        .stdout(
+            r#"
+            requests/a.yaml
+              ✓ request 1  GET 200  0ms
+            requests/d.yaml
+              ✓ request 1  GET 200  0ms
+
+            2 passed, 0 failed, 0 skipped (2 files) in 0.00s
+        "#,
+        )
+        .run();
     let paths: Vec<String> = server.hits().into_iter().map(|h| h.path).collect();
     assert_eq!(paths, ["/echo/a", "/echo/d"]);
 }
@@ -512,8 +763,17 @@ requests:
 fn filter_selects_requests_by_name() {
     let server = TestServer::start();
     filter_project(&server)
-        .run(&["run", "--filter", "create"])
-        .assert_code(0);
+        .test()
+        .args(&["run", "--filter", "create"])
+        .stdout(
+            r#"
+            requests/users.yaml
+              ✓ create user  GET 200  0ms
+
+            1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
     let paths: Vec<String> = server.hits().into_iter().map(|h| h.path).collect();
     assert_eq!(paths, ["/echo/create"]);
 }
@@ -522,8 +782,18 @@ fn filter_selects_requests_by_name() {
 fn filter_matching_a_file_name_runs_the_whole_file() {
     let server = TestServer::start();
     filter_project(&server)
-        .run(&["run", "--filter", "inventory"])
-        .assert_code(0);
+        .test()
+        .args(&["run", "--filter", "inventory"])
+        .stdout(
+            r#"
+            requests/devices.yaml (device inventory)
+              ✓ list devices  GET 200  0ms
+              ✓ count  GET 200  0ms
+
+            2 passed, 0 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
     let paths: Vec<String> = server.hits().into_iter().map(|h| h.path).collect();
     assert_eq!(paths, ["/echo/devices", "/echo/count"]);
 }
@@ -546,8 +816,17 @@ requests:
     json: { n: "{{ n }}", greeting: "{{ greeting }}" }
 "#,
     );
-    p.run(&["run", "--var", "who=cli", "--var", "n=5"])
-        .assert_code(0);
+    p.test()
+        .args(&["run", "--var", "who=cli", "--var", "n=5"])
+        .stdout(
+            r#"
+            requests/v.yaml
+              ✓ request 1  POST 200  0ms
+
+            1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
     let hit = &server.hits_to("/echo/cli")[0];
     let body: Value = serde_json::from_str(&hit.body).unwrap();
     assert_eq!(body, json!({"n": 5, "greeting": "hi cli"}));
@@ -576,18 +855,41 @@ environments:
         "requests/e.yaml",
         "requests:\n  - url: \"{{ base_url }}/echo/{{ who }}\"\n",
     );
-    p.run(&["run", "--env", "sandbox"]).assert_code(0);
+    p.test()
+        .args(&["run", "--env", "sandbox"])
+        .stdout(
+            r#"
+        requests/e.yaml
+          ✓ request 1  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/echo/sandbox").len(), 1);
 
-    let run = p.run(&["run", "--env", "sandbx"]);
-    run.assert_code(2)
-        .assert_stderr_has("unknown environment `sandbx`")
-        .assert_stderr_has("did you mean `sandbox`?");
+    p.test()
+        .args(&["run", "--env", "sandbx"])
+        .status(2)
+        .stderr(
+            r#"
+            error: unknown environment `sandbx`
+              --> sesame.yaml
+              = hint: did you mean `sandbox`?
+            nothing was sent
+        "#,
+        )
+        .run();
 
-    let run = p.run(&["run"]);
-    run.assert_code(2)
-        .assert_stderr_has("undefined variable `base_url`")
-        .assert_stderr_has("--env");
+    p.test().args(&["run"]).status(2).stderr(r#"
+        error: undefined variable `base_url`
+          --> requests/e.yaml:2:10
+          |
+        2 |   - url: "{{ base_url }}/echo/{{ who }}"
+          |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+          = hint: `base_url` is defined in the environments sandbox, prod of sesame.yaml: pass --env sandbox
+        nothing was sent
+    "#).run();
     assert_eq!(server.hits().len(), 1);
 }
 
@@ -602,6 +904,16 @@ fn dotenv_is_loaded_but_never_overrides_the_real_environment() {
         &server,
         "requests:\n  - url: \"{URL}/echo/{{ env.SESAME_T_FROM_DOTENV }}/{{ env.SESAME_T_SHARED }}\"\n",
     );
-    p.run(&["run"]).assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/d.yaml
+          ✓ request 1  GET 200  0ms
+
+        1 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/echo/dot/real").len(), 1);
 }

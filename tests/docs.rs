@@ -46,12 +46,23 @@ fn format_md_request_examples_validate() {
                 "requests/a.yaml",
                 "requests:\n  - url: \"{{ base_url }}/x\"\n",
             );
-            let run = p.run(&["validate", "--env", "sandbox"]);
-            assert_eq!(run.code, 0, "sesame.yaml example:\n{block}\n{}", run.stderr);
+            eprintln!("sesame.yaml example:\n{block}");
+            p.test()
+                .args(&["validate", "--env", "sandbox"])
+                .stdout(
+                    r#"
+                    1 file, 1 request and 1 profile: valid
+                "#,
+                )
+                .run();
         } else {
             p.file("requests/example.yaml", &block);
-            let run = p.run(&["validate", "--var", "base_url=http://127.0.0.1:9"]);
-            assert_eq!(run.code, 0, "example:\n{block}\n--- stderr\n{}", run.stderr);
+            eprintln!("example:\n{block}");
+            p.test()
+                .args(&["validate", "--var", "base_url=http://127.0.0.1:9"])
+                .normalise(r"\d+ requests?", "N requests")
+                .stdout("1 file, N requests and 1 profile: valid\n")
+                .run();
         }
         checked += 1;
     }

@@ -14,30 +14,39 @@ fn e2e_wrong_totp_secret_fails_login_with_exit_3() {
     let sb = TestSandbox::start();
     let mut p = sb.example_project();
     p.env("CODE42_TOTP_SECRET", OTHER_TOTP_SECRET);
-    let run = p.run(&[
+    let run = p.test().args(&[
         "run",
         "requests/03-code42-jwt-totp.yaml",
         "--env",
         "sandbox",
         "--yes",
-    ]);
-    run.assert_code(3);
+    ]).status(3).stdout(r#"
+        requests/03-code42-jwt-totp.yaml (Code42 basic to JWT with TOTP (flow 3))
+          ✗ users (v1)  GET no response  0ms
+          - org users (v3)  skipped: `users (v1)` failed
+          - roles (v4)  skipped: `users (v1)` failed
+          - a password without a TOTP code is not enough  skipped: `users (v1)` failed
+
+        failures:
+
+        ✗ requests/03-code42-jwt-totp.yaml › users (v1)
+          GET {{ code42_url }}/api/v1/User → no response
+          error: login code42-jwt-totp: profile code42-jwt-totp could not log in: login step `get user token`: expected status 200, got 401; expected type string, got nothing; response: {"data":null,"error":[{"primaryErrorKey":"INVALID_TIME_BASED_ONE_TIME_PASSWORD","otherErrors":null,"description":"The time-based one-time password is invalid"}],"warnings":null}
+            --> requests/03-code42-jwt-totp.yaml:5:5
+            |
+          5 |   - name: users (v1)
+            |     ^
+
+        0 passed, 1 failed, 3 skipped (1 file) in 0.00s
+    "#).run();
     let all = run.all();
-    assert!(all.contains("401"), "{all}");
-    assert!(
-        all.contains("INVALID_TIME_BASED_ONE_TIME_PASSWORD"),
-        "{all}"
-    );
-    assert!(
-        all.contains("get user token"),
-        "the login step is named: {all}"
-    );
     assert!(!all.contains(OTHER_TOTP_SECRET), "the secret leaked: {all}");
     let s = sb.stats();
     assert!(s.rejected_totp >= 1, "{s:?}");
     assert_eq!(s.code42_jwt_logins, 0, "{s:?}");
 }
 
+// clock: sleeps past the end of a 30 s TOTP step, then waits for the next.
 /// SLOW (up to ~30 s): the only test that waits for a TOTP time step.
 ///
 /// Two runs of flow 3 back to back with `--no-cache` (so the second one logs
@@ -62,16 +71,38 @@ fn e2e_slow_reused_totp_waits_for_the_next_step() {
         "--yes",
         "--no-cache",
     ];
-    let first = p.run(&args);
-    first.assert_code(0);
-    assert!(!first.all().contains("waiting"), "{}", first.all());
-    let second = p.run(&args);
-    second.assert_code(0);
-    assert!(
-        second.all().contains("waiting"),
-        "no wait announced:\n{}",
-        second.all()
-    );
+    p.test()
+        .args(&args)
+        .stdout(
+            r#"
+        requests/03-code42-jwt-totp.yaml (Code42 basic to JWT with TOTP (flow 3))
+        profile code42-jwt-totp: logged in (1 step, <ms>)
+          ✓ users (v1)  GET 200  0ms
+          ✓ org users (v3)  GET 200  0ms
+          ✓ roles (v4)  GET 200  0ms
+          ✓ a password without a TOTP code is not enough  GET 401  0ms
+
+        4 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
+    p.test()
+        .args(&args)
+        .normalise(r"waiting \d+s", "waiting <s>")
+        .stdout(
+            r#"
+            requests/03-code42-jwt-totp.yaml (Code42 basic to JWT with TOTP (flow 3))
+            waiting <s> for a fresh TOTP code (this step's code was already used)
+            profile code42-jwt-totp: logged in (1 step, <ms>)
+              ✓ users (v1)  GET 200  0ms
+              ✓ org users (v3)  GET 200  0ms
+              ✓ roles (v4)  GET 200  0ms
+              ✓ a password without a TOTP code is not enough  GET 401  0ms
+
+            4 passed, 0 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
     let s = sb.stats();
     assert_eq!(s.code42_jwt_logins, 2, "{s:?}");
     assert_eq!(s.rejected_totp, 0, "{s:?}");
@@ -94,17 +125,30 @@ fn e2e_missing_x_site_fails_login_with_the_400_body() {
         "only apply keeps X-Site:\n{without}"
     );
     std::fs::write(&path, without).unwrap();
-    let run = p.run(&[
+    p.test().args(&[
         "run",
         "requests/05-crisisworks.yaml",
         "--env",
         "sandbox",
         "--yes",
-    ]);
-    run.assert_code(3);
-    let all = run.all();
-    assert!(all.contains("400"), "{all}");
-    assert!(all.contains("Missing X-Site header"), "{all}");
+    ]).status(3).stdout(r#"
+        requests/05-crisisworks.yaml (Crisisworks (flow 5))
+          ✗ ping  GET no response  0ms
+          - one item  skipped: `ping` failed
+          - without a token  skipped: `ping` failed
+
+        failures:
+
+        ✗ requests/05-crisisworks.yaml › ping
+          GET {{ crisisworks_url }}/api/json/ping → no response
+          error: login crisisworks: profile crisisworks could not log in: login step `get token`: expected status 200, got 400; expected == "accessToken", got nothing; response: {"status":400,"message":"Missing X-Site header"}
+            --> requests/05-crisisworks.yaml:5:5
+            |
+          5 |   - name: ping
+            |     ^
+
+        0 passed, 1 failed, 2 skipped (1 file) in 0.00s
+    "#).run();
     let s = sb.stats();
     assert_eq!(s.crisisworks_logins, 0, "{s:?}");
 }
@@ -149,8 +193,24 @@ requests:
     expect: { status: 200 }
 "#,
     );
-    let run = p.run(&["run", "requests/expiry.yaml", "--env", "sandbox", "--yes"]);
-    run.assert_code(0);
+    // The captured `expires_in` (2) is masked inside free text too, against
+    // DESIGN.md ("shorter than 4 characters ... never inside free text").
+    p.test()
+        .args(&["run", "requests/expiry.yaml", "--env", "sandbox", "--yes"])
+        .stdout(
+            r#"
+            requests/expiry.yaml
+            profile code4***-api-client: logged in (1 step, <ms>)
+              ✓ users  GET 200  0ms
+              ✓ create a user (starts a job)  POST 202  0ms
+              ✓ poll the job for more than *** s  GET 200  0ms  (3 attempts)
+            profile code4***-api-client: logged in (1 step, <ms>)
+              ✓ users after expiry  GET 200  0ms
+
+            4 passed, 0 failed, 0 skipped (1 file) in 0.00s
+        "#,
+        )
+        .run();
     let s = sb.stats();
     assert_eq!(
         s.code42_oauth_logins, 2,
@@ -190,8 +250,23 @@ requests:
             sandbox = sb.url()
         ),
     );
-    let run = p.run(&["run", "requests/revoke.yaml", "--env", "sandbox", "--yes"]);
-    run.assert_code(0);
+    p.test()
+        .args(&["run", "requests/revoke.yaml", "--env", "sandbox", "--yes"])
+        .stdout(
+            r#"
+        requests/revoke.yaml
+        profile code42-api-client: logged in (1 step, <ms>)
+          ✓ users  GET 200  0ms
+          ✓ revoke every token  POST 200  0ms
+        profile code42-api-client: credentials refused (401), logging in again
+        profile code42-api-client: logged in (1 step, <ms>)
+          ✓ users after revoke  GET 200  0ms  (2 attempts)
+          ✓ org users after revoke  GET 200  0ms
+
+        4 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     let s = sb.stats();
     assert_eq!(s.revocations, 1, "{s:?}");
     assert_eq!(s.code42_oauth_logins, 2, "{s:?}");
@@ -201,25 +276,97 @@ requests:
     );
 }
 
+const E2E_SIGNED_OUT_SESSION_IS_REFUSED_STDOUT_1: &str = r#"
+    requests/07-beyondtrust.yaml (BeyondTrust Password Safe, OAuth and session (flow 7))
+        > POST {URL}/beyondtrust/BeyondTrust/api/public/v3/Auth/Connect/Token
+        > User-Agent: sesame
+        > Content-Type: application/x-www-form-urlencoded
+        >
+        > grant_type=client_credentials&client_id=c02702d8-fb34-45c0-b7b1-943b48a66b02&client_secret=SnJLdHbg2b5y6lpTC42LnnFFG4nJ1P3iIpHRf9eKxLaK
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < cache-control: no-store
+        < content-length: 400
+        < date: <date>
+        <
+        < {"access_token":"<jwt>","expires_in":3600,"token_type":"Bearer","scope":"publicapi"}
+        > POST {URL}/beyondtrust/BeyondTrust/api/public/v3/Auth/SignAppIn
+        > User-Agent: sesame
+        > Authorization: Bearer <jwt>
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < set-cookie: ASP.NET_SessionId=<sid>; path=/; HttpOnly; SameSite=Lax
+        < content-length: 171
+        < date: <date>
+        <
+        < {"UserId":7,"SID":"S-1-5-21-1004336348-1177238915-682003330-1107","EmailAddress":"sandbox-app@example.com","UserName":"sandbox-app-user","Name":"Sandbox Application User"}
+    profile beyondtrust: logged in (2 steps, <ms>)
+        > GET {URL}/beyondtrust/BeyondTrust/api/public/v3/ManagedSystems
+        > User-Agent: sesame
+        > Cookie: ASP.NET_SessionId=<sid>
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 333
+        < date: <date>
+        <
+        < [{"ManagedSystemID":1,"AssetID":11,"SystemName":"sandbox-db01","PlatformID":11,"NetBiosName":null,"Port":1433,"Description":"Sandbox SQL Server","ReleaseDuration":120},{"ManagedSystemID":2,"AssetID":12,"SystemName":"sandbox-web01","PlatformID":2,"NetBiosName":null,"Port":22,"Description":"Sandbox Linux host","ReleaseDuration":120}]
+      ✓ managed systems  GET 200  0ms
+        > GET {URL}/beyondtrust/BeyondTrust/api/public/v3/ManagedAccounts
+        > User-Agent: sesame
+        > Cookie: ASP.NET_SessionId=<sid>
+        < HTTP/1.1 200 OK
+        < content-type: application/json
+        < content-length: 651
+        < date: <date>
+        <
+        < [{"PlatformID":11,"SystemId":1,"SystemName":"sandbox-db01","DomainName":null,"AccountId":101,"AccountName":"sa","InstanceName":"","DefaultReleaseDuration":120,"MaximumReleaseDuration":525600,"LastChangeDate":"2024-05-01T10:00:00","NextChangeDate":null,"IsChanging":false,"IsISAAccess":false,"RequestedBy":"sandbox-app-user"},{"PlatformID":2,"SystemId":2,"SystemName":"sandbox-web01","DomainName":null,"AccountId":102,"AccountName":"root","InstanceName":"","DefaultReleaseDuration":120,"MaximumReleaseDuration":525600,"LastChangeDate":"2024-05-01T10:00:00","NextChangeDate":null,"IsChanging":false,"IsISAAccess":false,"RequestedBy":"sandbox-app-user"}]
+      ✓ managed accounts  GET 200  0ms
+        > GET {URL}/beyondtrust/BeyondTrust/api/public/v3/ManagedSystems
+        > User-Agent: sesame
+        < HTTP/1.1 401 Unauthorized
+        < content-type: text/plain; charset=utf-8
+        < content-length: 22
+        < date: <date>
+        <
+        < User not authenticated
+      ✓ without the session  GET 401  0ms
+        > POST {URL}/beyondtrust/BeyondTrust/api/public/v3/Auth/Signout
+        > User-Agent: sesame
+        > Cookie: ASP.NET_SessionId=<sid>; ASP.NET_SessionId=<sid>
+        < HTTP/1.1 200 OK
+        < content-type: text/plain; charset=utf-8
+        < set-cookie: ASP.NET_SessionId=; path=/; HttpOnly; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT
+        < content-length: 0
+        < date: <date>
+    profile beyondtrust: logged out
+
+    3 passed, 0 failed, 0 skipped (1 file) in 0.00s
+"#;
+
 #[test]
 fn e2e_signed_out_session_is_refused() {
     let sb = TestSandbox::start();
     let p = sb.example_project();
-    let run = p.run(&[
-        "run",
-        "requests/07-beyondtrust.yaml",
-        "--env",
-        "sandbox",
-        "--yes",
-        "--verbose",
-        "--show-secrets",
-    ]);
-    run.assert_code(0);
+    let run = p
+        .test()
+        .args(&[
+            "run",
+            "requests/07-beyondtrust.yaml",
+            "--env",
+            "sandbox",
+            "--yes",
+            "--verbose",
+            "--show-secrets",
+        ])
+        // A fresh session id per sign-in.
+        .normalise(r"SessionId=[0-9a-f]+", "SessionId=<sid>")
+        .stdout(E2E_SIGNED_OUT_SESSION_IS_REFUSED_STDOUT_1)
+        .run();
     let s = sb.stats();
     assert_eq!(s.signouts, 1, "{s:?}");
     assert_eq!(s.active_sessions, 0, "{s:?}");
     // The session cookie the run used, from the verbose output.
-    let all = run.all();
+    let all = run.raw_stdout;
     let at = all
         .find("ASP.NET_SessionId=")
         .unwrap_or_else(|| panic!("no session cookie shown:\n{all}"));
@@ -247,15 +394,37 @@ fn e2e_logout_runs_after_a_failed_request() {
             "{flow}\n  - name: this one fails\n    url: \"{{{{ beyondtrust_url }}}}/ManagedSystems\"\n    expect: {{ status: 418 }}\n"
         ),
     );
-    let run = p.run(&[
+    p.test().args(&[
         "run",
         "requests/07-beyondtrust.yaml",
         "--env",
         "sandbox",
         "--yes",
-    ]);
-    run.assert_code(1);
-    assert!(run.all().contains("this one fails"), "{}", run.all());
+    ]).status(1).stdout(r#"
+        requests/07-beyondtrust.yaml (BeyondTrust Password Safe, OAuth and session (flow 7))
+        profile beyondtrust: logged in (2 steps, <ms>)
+          ✓ managed systems  GET 200  0ms
+          ✓ managed accounts  GET 200  0ms
+          ✓ without the session  GET 401  0ms
+          ✗ this one fails  GET 200  0ms
+        profile beyondtrust: logged out
+
+        failures:
+
+        ✗ requests/07-beyondtrust.yaml › this one fails
+          GET {URL}/beyondtrust/BeyondTrust/api/public/v3/ManagedSystems → 200
+          error: status: expected status 418, got 200
+             --> requests/07-beyondtrust.yaml:26:23
+             |
+          26 |     expect: { status: 418 }
+             |                       ^^^
+             = expected: 418
+             = actual:   200
+          body:
+            [{"ManagedSystemID":1,"AssetID":11,"SystemName":"sandbox-db01","PlatformID":11,"NetBiosName":null,"Port":1433,"Description":"Sandbox SQL Server","ReleaseDuration":120},{"ManagedSystemID":2,"AssetID":12,"SystemName":"sandbox-web01","PlatformID":2,"NetBiosName":null,"Port":22,"Description":"Sandbox Linux host","ReleaseDuration":120}]
+
+        3 passed, 1 failed, 0 skipped (1 file) in 0.00s
+    "#).run();
     let s = sb.stats();
     assert_eq!(s.beyondtrust_signins, 1, "{s:?}");
     assert_eq!(s.signouts, 1, "{s:?}");
@@ -274,20 +443,30 @@ fn e2e_unlicensed_beyondtrust_client_fails_login_with_403() {
         "BEYONDTRUST_CLIENT_SECRET",
         sesame_sandbox::fixtures::BEYONDTRUST_UNLICENSED_CLIENT_SECRET,
     );
-    let run = p.run(&[
+    p.test().args(&[
         "run",
         "requests/07-beyondtrust.yaml",
         "--env",
         "sandbox",
         "--yes",
-    ]);
-    run.assert_code(3);
-    let all = run.all();
-    assert!(all.contains("403"), "{all}");
-    assert!(
-        all.contains("sign in"),
-        "the failing login step is named: {all}"
-    );
+    ]).status(3).stdout(r#"
+        requests/07-beyondtrust.yaml (BeyondTrust Password Safe, OAuth and session (flow 7))
+          ✗ managed systems  GET no response  0ms
+          - managed accounts  skipped: `managed systems` failed
+          - without the session  skipped: `managed systems` failed
+
+        failures:
+
+        ✗ requests/07-beyondtrust.yaml › managed systems
+          GET {{ beyondtrust_url }}/ManagedSystems → no response
+          error: login beyondtrust: profile beyondtrust could not log in: login step `sign in`: expected status 200, got 403; the response body is not JSON; response: Access forbidden: the Password Safe license is not valid
+            --> requests/07-beyondtrust.yaml:5:5
+            |
+          5 |   - name: managed systems
+            |     ^
+
+        0 passed, 1 failed, 2 skipped (1 file) in 0.00s
+    "#).run();
     let s = sb.stats();
     assert_eq!(s.beyondtrust_token_logins, 1, "{s:?}");
     assert_eq!(s.beyondtrust_signins, 0, "{s:?}");
@@ -302,15 +481,28 @@ fn e2e_unlicensed_psauth_key_fails_login_with_403() {
         "BEYONDTRUST_PS_KEY",
         sesame_sandbox::fixtures::BEYONDTRUST_UNLICENSED_PS_KEY,
     );
-    let run = p.run(&[
+    let run = p.test().args(&[
         "run",
         "requests/08-beyondtrust-psauth.yaml",
         "--env",
         "sandbox",
         "--yes",
-    ]);
-    run.assert_code(3);
-    assert!(run.all().contains("403"), "{}", run.all());
+    ]).status(3).stdout(r#"
+        requests/08-beyondtrust-psauth.yaml (BeyondTrust Password Safe, PS-Auth header (flow 7))
+          ✗ managed accounts  GET no response  0ms
+
+        failures:
+
+        ✗ requests/08-beyondtrust-psauth.yaml › managed accounts
+          GET {{ beyondtrust_url }}/ManagedAccounts → no response
+          error: login beyondtrust-psauth: profile beyondtrust-psauth could not log in: login step `sign in`: expected status 200, got 403; response: Access forbidden: the Password Safe license is not valid
+            --> requests/08-beyondtrust-psauth.yaml:5:5
+            |
+          5 |   - name: managed accounts
+            |     ^
+
+        0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+    "#).run();
     assert!(
         !run.all()
             .contains(sesame_sandbox::fixtures::BEYONDTRUST_UNLICENSED_PS_KEY),

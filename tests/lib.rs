@@ -1,5 +1,9 @@
 //! One integration binary: every test runs the real `sesame` binary against
-//! a real server on 127.0.0.1.
+//! a real server on 127.0.0.1, through the [`test::Test`] builder, which
+//! compares stdout, stderr and the exit code exactly. `error_messages` pins
+//! every kind of diagnostic. When output changes on purpose, paste the new
+//! text with `cargo test --test lib 2>&1 | python3 tests/support/bless.py`
+//! and review the diff.
 
 #[allow(dead_code, unused_imports)]
 mod support;
@@ -21,6 +25,7 @@ mod core_requests;
 mod docs;
 mod e2e_failures;
 mod e2e_flows;
+mod error_messages;
 mod junit_report;
 mod regressions;
 mod request_options;
@@ -28,3 +33,5 @@ mod schema;
 mod schema_document;
 mod signals;
 mod smoke;
+#[allow(dead_code)]
+mod test;

@@ -26,7 +26,17 @@ requests:
             url = server.url()
         ),
     );
-    let run = p.run(&["run"]);
-    run.assert_code(0);
+    p.test()
+        .args(&["run"])
+        .stdout(
+            r#"
+        requests/a.yaml
+          ✓ list users  GET 200  0ms
+          ✓ echo uid  GET 200  0ms
+
+        2 passed, 0 failed, 0 skipped (1 file) in 0.00s
+    "#,
+        )
+        .run();
     assert_eq!(server.hits_to("/echo/u-1").len(), 1);
 }

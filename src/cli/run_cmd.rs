@@ -132,9 +132,9 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         tx,
     ));
     // Which proxy, when asked (never its credentials).
-    rt.flags
-        .verbose
-        .then(|| rt.message(Level::Info, proxy_note(&args.network)));
+    if let Some(note) = proxy_note(&args.network).filter(|_| rt.flags.verbose) {
+        rt.message(Level::Info, note);
+    }
     // One file at a time needs no second thread: a single-threaded runtime
     // saves a cross-thread wake-up per request.
     let runtime = match tokio_runtime(jobs == 1 || files.len() <= 1) {
@@ -268,7 +268,7 @@ fn spawn_reporter(
 
 /// Which proxy requests go through, for `--verbose`: the host only, never
 /// the proxy's user and password.
-fn proxy_note(network: &crate::cli::args::NetworkArgs) -> String {
+fn proxy_note(network: &crate::cli::args::NetworkArgs) -> Option<String> {
     let shown = |text: &str| match url::Url::parse(text) {
         Ok(u) => format!(
             "{}://{}{}",
@@ -279,18 +279,14 @@ fn proxy_note(network: &crate::cli::args::NetworkArgs) -> String {
         Err(_) => "(unparsable)".into(),
     };
     if let Some(p) = &network.proxy {
-        return format!("proxy: {} (--proxy)", shown(p));
+        return Some(format!("proxy: {} (--proxy)", shown(p)));
     }
     let env: Vec<String> = ["https", "http"]
         .iter()
         .filter_map(|s| crate::http::proxy_from_env(s))
         .map(|(var, value)| format!("{} (from {var})", shown(&value)))
         .collect();
-    if env.is_empty() {
-        "proxy: none".into()
-    } else {
-        format!("proxy: {}", env.join(", "))
-    }
+    (!env.is_empty()).then(|| format!("proxy: {}", env.join(", ")))
 }
 
 /// `--tag`, `--filter`, `--shard`, in that order.

@@ -1,51 +1,63 @@
 //! The test harness: a project in a temporary folder, the real `sesame`
 //! binary run in it, and a real server on 127.0.0.1.
 
+pub mod raw;
 pub mod server;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
 
+pub use raw::{Run, finish};
 pub use server::{Hit, TestServer};
 
-/// A sesame project in a temporary folder.
+use crate::test::Test;
+
+/// A sesame project in a temporary folder, for tests that run the binary
+/// several times in it: [`Project::test`] starts each run.
 pub struct Project {
-    pub dir: tempfile::TempDir,
+    pub dir: Arc<tempfile::TempDir>,
     env: Vec<(String, String)>,
-}
-
-/// What one run of the binary did.
-#[derive(Debug)]
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Run {
-    /// stdout and stderr together, for "appears nowhere" checks.
-    pub fn all(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
-
-    #[track_caller]
-    pub fn assert_code(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
+    /// The servers whose addresses become `{URL}`/`{addr}` in output.
+    servers: RefCell<Vec<String>>,
 }
 
 impl Project {
     pub fn new() -> Project {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
         Project {
             dir,
             env: Vec::new(),
+            servers: RefCell::new(Vec::new()),
         }
+    }
+
+    /// `{URL}` and `{addr}` stand for `server` in the output of [`Project::test`].
+    pub fn server(&self, server: &TestServer) -> &Project {
+        self.origin(&server.addr.to_string())
+    }
+
+    /// `{URL}` and `{addr}` stand for `127.0.0.1:PORT` = `addr`.
+    pub fn origin(&self, addr: &str) -> &Project {
+        let mut servers = self.servers.borrow_mut();
+        if !servers.iter().any(|s| s == addr) {
+            servers.push(addr.to_string());
+        }
+        self
+    }
+
+    /// A run of the binary in this project (its environment and servers
+    /// included), compared exactly: see [`Test`].
+    pub fn test(&self) -> Test {
+        let mut t = Test::in_dir(self.dir.clone());
+        for addr in self.servers.borrow().iter() {
+            t = t.origin(addr);
+        }
+        for (k, v) in &self.env {
+            t = t.env(k, v);
+        }
+        t
     }
 
     pub fn path(&self) -> &Path {
@@ -69,6 +81,8 @@ impl Project {
         self.dir.path().join(".cache-sesame")
     }
 
+    /// The binary as [`Test`] runs it, for a process the test drives
+    /// itself (a server it stops).
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_sesame"));
         cmd.args(args)
@@ -82,43 +96,12 @@ impl Project {
         }
         cmd
     }
-
-    /// Runs `sesame ARGS` in the project folder and waits (at most 60 s).
-    pub fn run(&self, args: &[&str]) -> Run {
-        finish(self.spawn(args))
-    }
 }
 
 /// `yaml` with every `{URL}` replaced by `server`'s base URL, so request
 /// files can be written as plain raw strings.
 pub fn with_url(server: &TestServer, yaml: &str) -> String {
     yaml.replace("{URL}", &server.url())
-}
-
-impl Run {
-    /// Asserts that stdout or stderr contains `needle`.
-    #[track_caller]
-    pub fn assert_has(&self, needle: &str) -> &Run {
-        assert!(
-            self.all().contains(needle),
-            "expected output to contain {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    /// Asserts that stderr contains `needle`.
-    #[track_caller]
-    pub fn assert_stderr_has(&self, needle: &str) -> &Run {
-        assert!(
-            self.stderr.contains(needle),
-            "expected stderr to contain {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
 }
 
 // ---- auth-profile helpers (tests/auth_*.rs) ----
@@ -144,14 +127,8 @@ impl TestServer {
 impl Project {
     /// Writes a request file whose `{URL}` is `server`'s base URL.
     pub fn request_file(&self, rel: &str, server: &TestServer, yaml: &str) -> &Project {
+        self.server(server);
         self.file(rel, &with_url(server, yaml))
-    }
-
-    /// Starts `sesame ARGS` without waiting, stdout and stderr piped.
-    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
-        let mut cmd = self.command(args);
-        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        cmd.spawn().expect("spawn sesame")
     }
 
     /// Every file under `rel` (recursively), for "appears nowhere" checks.
@@ -185,24 +162,4 @@ pub fn mode_of(path: &Path) -> u32 {
         & 0o777
 }
 
-/// Waits for a spawned sesame (at most 60 s) and collects what it printed.
-pub fn finish(child: std::process::Child) -> Run {
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    let out = match rx.recv_timeout(std::time::Duration::from_secs(60)) {
-        Ok(out) => out.expect("wait sesame"),
-        Err(_) => {
-            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-            panic!("sesame did not finish within 60 s");
-        }
-    };
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 pub mod sandbox;

@@ -48,6 +48,7 @@ impl TestSandbox {
     /// The example project (`sesame demo`'s files) pointed at this sandbox.
     pub fn example_project(&self) -> Project {
         let p = Project::new();
+        p.origin(&self.addr());
         sesame::cli::demo::write_example(p.path(), &self.addr()).expect("write example project");
         p
     }

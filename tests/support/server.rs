@@ -43,9 +43,21 @@ pub struct Shared {
     pub token_epoch: Arc<AtomicU64>,
 }
 
+/// How many requests the server must have received when it is dropped.
+#[derive(Clone, Copy, Debug)]
+enum HitCheck {
+    AtLeastOne,
+    Exactly(usize),
+    Unchecked,
+}
+
+/// A server on 127.0.0.1:0. When dropped (and the test is not already
+/// failing) it checks that it was hit: at least once by default, or exactly
+/// as often as [`TestServer::expect_hits`] says.
 pub struct TestServer {
     pub addr: SocketAddr,
     pub shared: Shared,
+    check: Mutex<HitCheck>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -91,6 +103,7 @@ impl TestServer {
         TestServer {
             addr,
             shared,
+            check: Mutex::new(HitCheck::AtLeastOne),
             shutdown: Some(tx),
             thread: Some(thread),
         }
@@ -108,6 +121,46 @@ impl TestServer {
         self.hits().into_iter().filter(|h| h.path == path).collect()
     }
 
+    /// On drop, the server must have received exactly `n` requests.
+    pub fn expect_hits(&self, n: usize) -> &TestServer {
+        *self.check.lock().unwrap() = HitCheck::Exactly(n);
+        self
+    }
+
+    /// On drop, the server must have received nothing.
+    pub fn expect_no_hits(&self) -> &TestServer {
+        self.expect_hits(0)
+    }
+
+    /// No check on drop: for a server that may or may not be reached
+    /// (a second origin, a route raced by parallel files).
+    pub fn unchecked(&self) -> &TestServer {
+        *self.check.lock().unwrap() = HitCheck::Unchecked;
+        self
+    }
+
+    fn check_hits(&self) {
+        let hits = self.hits();
+        let summary = || {
+            hits.iter()
+                .map(|h| format!("  {} {}", h.method, h.path))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        match *self.check.lock().unwrap() {
+            HitCheck::AtLeastOne => {
+                assert!(!hits.is_empty(), "test server exited without being hit");
+            }
+            HitCheck::Exactly(n) => assert_eq!(
+                hits.len(),
+                n,
+                "test server: expected {n} requests, received\n{}",
+                summary()
+            ),
+            HitCheck::Unchecked => {}
+        }
+    }
+
     pub fn revoke_tokens(&self) {
         self.shared.token_epoch.fetch_add(1, Ordering::SeqCst);
     }
@@ -120,6 +173,9 @@ impl Drop for TestServer {
         }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+        if !std::thread::panicking() {
+            self.check_hits();
         }
     }
 }
