@@ -2,44 +2,35 @@
 //! by the server, and the no-reuse wait across runs.
 
 use std::process::Command;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::auth_apply::project;
-use crate::support::TestServer;
 use crate::support::server::{TOTP_SECRET, auth_routes};
-use crate::test::unindent;
+use crate::support::{Project, TestServer};
 
-fn oathtool(secret: &str) -> String {
+/// oathtool's code for `secret` at `unix` seconds.
+fn oathtool_at(secret: &str, unix: u64) -> String {
     let out = Command::new("oathtool")
-        .args(["--totp", "-b", secret])
+        .args(["--totp", "-b", "--now", &format!("@{unix}"), secret])
         .output()
         .expect("oathtool is installed (apt-get install oathtool)");
-    assert!(out.status.success());
+    assert!(out.status.success(), "{out:?}");
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// `sesame totp` prints exactly oathtool's code, at instants all over a
+/// step (its first and last second, mid-step), on the test clock.
 #[test]
 fn totp_command_equals_oathtool() {
-    let p = crate::support::Project::new();
-    for secret in [TOTP_SECRET, "JBSWY3DPEHPK3PXP"] {
-        // Retry when a 30 s boundary falls between the two commands.
-        let mut last = None;
-        for _ in 0..3 {
-            // stdout is compared exactly with oathtool's below.
-            let ours = p.test().args(&["totp", secret]).any_stdout().run();
-            let theirs = oathtool(secret);
-            if ours.stdout.trim() == theirs {
-                assert_eq!(
-                    ours.stdout,
-                    format!("{theirs}\n"),
-                    "only the code on stdout"
-                );
-                last = None;
-                break;
-            }
-            last = Some((ours.stdout, theirs));
+    let mut p = crate::support::Project::new();
+    for at in [1_767_225_600, 1_767_225_629, 1_767_225_615, 2_000_000_000] {
+        p.env("SESAME_TEST_CLOCK", &at.to_string());
+        for secret in [TOTP_SECRET, "JBSWY3DPEHPK3PXP"] {
+            let theirs = oathtool_at(secret, at);
+            p.test()
+                .args(&["totp", secret])
+                .stdout(&format!("{theirs}\n"))
+                .run();
         }
-        assert!(last.is_none(), "sesame totp vs oathtool: {last:?}");
     }
 }
 
@@ -77,6 +68,7 @@ fn totp_in_a_login_step_sends_the_rfc6238_code() {
     let profile = totp_profile(30, "secrets.seed");
     let mut p = project(&server, &[("mfa", &profile)], &[("a", PROTECTED)]);
     p.env("T_TOTP_SEED", TOTP_SECRET);
+    on_the_test_clock(&server, &mut p);
     p.test()
         .args(&["run"])
         .stdout(
@@ -108,6 +100,7 @@ fn totp_accepts_an_otpauth_uri_and_honours_its_period() {
         "T_TOTP_SEED",
         &format!("otpauth://totp/Acme:alice?secret={TOTP_SECRET}&issuer=Acme&period=4&digits=6&algorithm=SHA1"),
     );
+    on_the_test_clock(&server, &mut p);
     p.test()
         .args(&["run"])
         .stdout(
@@ -123,11 +116,12 @@ fn totp_accepts_an_otpauth_uri_and_honours_its_period() {
     assert_eq!(server.counter("totp-ok"), 1);
 }
 
-fn now_secs_f64() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64()
+/// sesame and the server agree on one fixed instant, 3 s into a 4 s step
+/// and a 30 s step: a code never lands on a step boundary by chance.
+fn on_the_test_clock(server: &TestServer, p: &mut Project) {
+    const AT: u64 = 1_767_225_603;
+    server.set_clock(AT);
+    p.env("SESAME_TEST_CLOCK", &AT.to_string());
 }
 
 /// A run of `requests/a.yaml` with the TOTP profile `mfa`.
@@ -149,30 +143,29 @@ const TOTP_WAITED: &str = r#"
     1 passed, 0 failed, 0 skipped (1 file) in 0.00s
 "#;
 
-// clock: sleeps until a TOTP step begins, then waits up to a 4 s step.
+/// Two runs in one TOTP step: the second finds the step's code used (the
+/// ledger in the cache folder) and waits for the next step, saying so.
+/// Time is moved, never waited for: sesame runs on the test clock and the
+/// server's clock is set to match.
 #[test]
 fn a_second_run_in_the_same_step_waits_for_the_next_code_and_says_so() {
     const PERIOD: u64 = 4;
+    // 1 s into a 4 s step.
+    const STEP_START: u64 = 1_767_225_600;
     let server = TestServer::with(auth_routes);
     let profile = totp_profile(PERIOD, "secrets.seed");
     let mut p = project(&server, &[("mfa", &profile)], &[("a", PROTECTED)]);
-    p.env("T_TOTP_SEED", TOTP_SECRET);
-    // Start just after a step begins, so both runs normally fall in one step.
-    let into = now_secs_f64() % PERIOD as f64;
-    if into > 0.3 {
-        std::thread::sleep(Duration::from_secs_f64(PERIOD as f64 - into + 0.05));
-    }
-    let step_at_start = now_secs_f64() as u64 / PERIOD;
+    p.env("T_TOTP_SEED", TOTP_SECRET)
+        .env("SESAME_TEST_CLOCK", &(STEP_START + 1).to_string());
+    server.set_clock(STEP_START + 1);
     p.test().args(&["run"]).stdout(TOTP_LOGGED_IN).run();
-    let second_started = now_secs_f64();
-    // Compared below: the wait is announced only when both runs fall in one step.
-    let second = p
-        .test()
+    // The second run starts at the same instant, waits 3 s on its own clock,
+    // and the server has moved to the next step by then.
+    server.set_clock(STEP_START + PERIOD);
+    p.test()
         .args(&["run"])
-        .normalise(r"waiting \d+s", "waiting <s>")
-        .any_stdout()
+        .stdout(&TOTP_WAITED.replace("waiting <s>", "waiting 3s"))
         .run();
-    let second_took = now_secs_f64() - second_started;
     assert_eq!(
         server.counter("totp-ok"),
         2,
@@ -185,20 +178,4 @@ fn a_second_run_in_the_same_step_waits_for_the_next_code_and_says_so() {
         .collect();
     assert_eq!(codes.len(), 2);
     assert_ne!(codes[0], codes[1], "a code is never sent twice");
-    if second_started as u64 / PERIOD == step_at_start {
-        assert_eq!(
-            second.stdout,
-            unindent(TOTP_WAITED),
-            "the wait is announced"
-        );
-        assert!(
-            second_took > 0.2,
-            "the second run waited for the next step ({second_took:.2}s)"
-        );
-    } else {
-        assert_eq!(second.stdout, unindent(TOTP_LOGGED_IN));
-        eprintln!(
-            "the machine was too slow to land both runs in one {PERIOD}s step; wait not checked"
-        );
-    }
 }

@@ -2,8 +2,6 @@
 //! and sesame reports it (exit codes, messages) or recovers (re-login after
 //! expiry or a 401, fresh TOTP step, logout after a failed run).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
 use crate::support::sandbox::TestSandbox;
 
 /// Another valid 160-bit base32 secret: codes that bob's account refuses.
@@ -46,23 +44,20 @@ fn e2e_wrong_totp_secret_fails_login_with_exit_3() {
     assert_eq!(s.code42_jwt_logins, 0, "{s:?}");
 }
 
-// clock: sleeps past the end of a 30 s TOTP step, then waits for the next.
-/// SLOW (up to ~30 s): the only test that waits for a TOTP time step.
-///
 /// Two runs of flow 3 back to back with `--no-cache` (so the second one logs
 /// in again) within one 30 s step: the TOTP ledger in the cache folder still
 /// remembers the first run's code, so the second run waits for the next step
 /// and says so, and the sandbox, which refuses a reused code, accepts it.
+/// Time is moved, never waited for: sesame runs on the test clock
+/// (`SESAME_TEST_CLOCK`), and the sandbox's clock is set to match.
 #[test]
-fn e2e_slow_reused_totp_waits_for_the_next_step() {
+fn e2e_reused_totp_waits_for_the_next_step() {
     let sb = TestSandbox::start();
-    let p = sb.example_project();
-    // Both runs must start in one step: skip the end of a step.
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
-    let into_step = now.as_secs_f64() % 30.0;
-    if into_step > 25.0 {
-        std::thread::sleep(Duration::from_secs_f64(30.0 - into_step + 0.2));
-    }
+    let mut p = sb.example_project();
+    // 10 s into a 30 s step.
+    const STEP_START: u64 = 1_767_225_600;
+    sb.set_clock(STEP_START + 10);
+    p.env("SESAME_TEST_CLOCK", &(STEP_START + 10).to_string());
     let args = [
         "run",
         "requests/03-code42-jwt-totp.yaml",
@@ -86,13 +81,15 @@ fn e2e_slow_reused_totp_waits_for_the_next_step() {
     "#,
         )
         .run();
+    // The second run starts at the same instant and waits 20 s on its own
+    // clock; the sandbox is at the next step when the code arrives.
+    sb.set_clock(STEP_START + 30);
     p.test()
         .args(&args)
-        .normalise(r"waiting \d+s", "waiting <s>")
         .stdout(
             r#"
             requests/03-code42-jwt-totp.yaml (Code42 basic to JWT with TOTP (flow 3))
-            waiting <s> for a fresh TOTP code (this step's code was already used)
+            waiting 20s for a fresh TOTP code (this step's code was already used)
             profile code42-jwt-totp: logged in (1 step, <ms>)
               ✓ users (v1)  GET 200  0ms
               ✓ org users (v3)  GET 200  0ms

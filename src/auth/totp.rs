@@ -208,7 +208,7 @@ impl TotpSpec {
 /// `oathtool --totp -b SECRET` (or the URI's own parameters).
 pub fn current_code(secret: &str) -> Result<String, String> {
     let spec = TotpSpec::parse(secret, None, None, None)?;
-    let now = std::time::SystemTime::now()
+    let now = crate::clock::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_err(|_| "the system clock is before 1970".to_string())?;
     Ok(spec.code_at(now.as_secs()))

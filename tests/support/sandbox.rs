@@ -57,6 +57,14 @@ impl TestSandbox {
     pub fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
         raw_http(&self.addr(), method, path, headers)
     }
+
+    /// Sets the sandbox's clock to `unix` seconds (`POST /_sandbox/clock`),
+    /// so a test moves time instead of sleeping.
+    pub fn set_clock(&self, unix: u64) {
+        let body = format!("{{\"set_unix\": {unix}}}");
+        let (status, text) = raw_http_body(&self.addr(), "POST", "/_sandbox/clock", &body);
+        assert_eq!(status, 200, "set the sandbox clock: {text}");
+    }
 }
 
 impl Drop for TestSandbox {
@@ -69,16 +77,39 @@ impl Drop for TestSandbox {
 
 /// A minimal HTTP/1.1 client over a plain TcpStream (`Connection: close`).
 pub fn raw_http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    raw_request(addr, method, path, headers, "")
+}
+
+/// [`raw_http`] with a JSON `body`.
+pub fn raw_http_body(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    raw_request(
+        addr,
+        method,
+        path,
+        &[("Content-Type", "application/json")],
+        body,
+    )
+}
+
+fn raw_request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).expect("connect sandbox");
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: 0\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
     );
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
     req.push_str("\r\n");
+    req.push_str(body);
     s.write_all(req.as_bytes()).unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();

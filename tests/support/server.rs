@@ -41,6 +41,9 @@ pub struct Shared {
     pub counters: Arc<Mutex<HashMap<String, u64>>>,
     /// Bumped to invalidate every token issued so far.
     pub token_epoch: Arc<AtomicU64>,
+    /// The server's time in unix seconds, when a test set it (0: the
+    /// system clock), to agree with sesame's `SESAME_TEST_CLOCK`.
+    pub clock: Arc<AtomicU64>,
 }
 
 /// How many requests the server must have received when it is dropped.
@@ -159,6 +162,11 @@ impl TestServer {
             ),
             HitCheck::Unchecked => {}
         }
+    }
+
+    /// Sets the server's clock to `unix` seconds (see [`Shared::clock`]).
+    pub fn set_clock(&self, unix: u64) {
+        self.shared.clock.store(unix, Ordering::SeqCst);
     }
 
     pub fn revoke_tokens(&self) {
@@ -490,10 +498,13 @@ async fn totp_check(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let now = match s.clock.load(Ordering::SeqCst) {
+        0 => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+        set => set,
+    };
     let step = now / period;
     let matched = [step, step.saturating_sub(1)]
         .into_iter()
