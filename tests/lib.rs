@@ -27,6 +27,7 @@ mod e2e_failures;
 mod e2e_flows;
 mod error_messages;
 mod junit_report;
+mod path_order;
 mod regressions;
 mod request_options;
 mod schema;

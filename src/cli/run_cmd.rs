@@ -19,7 +19,7 @@ use crate::exit;
 use crate::plan::{Compiler, FilePlan, Plan};
 use crate::report::console::{ConsoleOptions, ConsoleReporter};
 use crate::report::event::{Event, Level, Reporter};
-use crate::report::{Fanout, ReportSpec};
+use crate::report::{Fanout, PathOrder, ReportSpec};
 use crate::runner::run::{RunInput, execute};
 use crate::runner::runtime::Flags;
 use crate::secret::Redactor;
@@ -242,7 +242,7 @@ fn spawn_reporter(
     rx: std::sync::mpsc::Receiver<Event>,
 ) -> std::thread::JoinHandle<Option<std::io::Error>> {
     std::thread::spawn(move || {
-        let mut fan = Fanout(writers);
+        let mut fan = PathOrder::new(Fanout(writers));
         let mut failed = None;
         // Output is buffered and flushed whenever no event is waiting: one
         // write per burst instead of one per line, and nothing held back

@@ -14,6 +14,7 @@ mod format;
 pub mod json;
 pub mod junit;
 mod palette;
+pub mod path_order;
 pub mod tap;
 
 use std::fmt;
@@ -25,6 +26,7 @@ pub use console::{ConsoleOptions, ConsoleReporter};
 pub use event::{Event, Reporter};
 pub use json::JsonReporter;
 pub use junit::JunitReporter;
+pub use path_order::PathOrder;
 pub use tap::TapReporter;
 
 /// Where a report is written: a file, or standard output.
