@@ -182,7 +182,7 @@ const BAD_PROJECT_STDERR: &str = r#"
       |
     2 |   - url: "{URL}/x"
       |     ^
-      = hint: keep one of `json:`, `form:`, `body:`
+      = hint: keep one of `json:`, `form:`, `body:`, `multipart:`
     16 problems found; nothing was sent
 "#;
 

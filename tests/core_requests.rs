@@ -281,17 +281,15 @@ requests:
     p.test()
         .args(&["run"])
         .status(2)
-        .stderr(
-            r#"
-        error: a request has at most one body
-          --> requests/two.yaml:4:5
-          |
-        4 |   - method: POST
-          |     ^
-          = hint: keep one of `json:`, `form:`, `body:`
-        nothing was sent
-    "#,
-        )
+        .stderr(r#"
+            error: a request has at most one body
+              --> requests/two.yaml:4:5
+              |
+            4 |   - method: POST
+              |     ^
+              = hint: keep one of `json:`, `form:`, `body:`, `multipart:`
+            nothing was sent
+        "#)
         .run();
     server.expect_no_hits();
 }

@@ -57,6 +57,14 @@ fn format_md_request_examples_validate() {
                 .run();
         } else {
             p.file("requests/example.yaml", &block);
+            // The files an example sends (`file: PATH`) exist beside it.
+            for (i, _) in block.match_indices("file: ") {
+                let path: String = block[i + 6..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || matches!(c, '.' | '/' | '_' | '-'))
+                    .collect();
+                p.file(&format!("requests/{path}"), "example bytes");
+            }
             eprintln!("example:\n{block}");
             p.test()
                 .args(&["validate", "--var", "base_url=http://127.0.0.1:9"])

@@ -335,17 +335,15 @@ fn missing_url() {
 #[test]
 fn two_bodies() {
     load_error("requests:\n  - url: \"{URL}/x\"\n    json: {}\n    form: { a: b }\n")
-        .stderr(
-            r#"
+        .stderr(r#"
             error: a request has at most one body
               --> requests/a.yaml:2:5
               |
             2 |   - url: "{URL}/x"
               |     ^
-              = hint: keep one of `json:`, `form:`, `body:`
+              = hint: keep one of `json:`, `form:`, `body:`, `multipart:`
             nothing was sent
-        "#,
-        )
+        "#)
         .run();
 }
 

@@ -29,6 +29,7 @@ mod error_messages;
 mod junit_report;
 mod path_order;
 mod regressions;
+mod request_bodies;
 mod request_options;
 mod schema;
 mod schema_document;

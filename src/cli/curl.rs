@@ -258,6 +258,44 @@ fn body_parts(
             let v = t.render(scope).map_err(|e| e.message)?;
             parts.push(format!("--data-raw {}", q(&redactor.redact(&v))));
         }
+        BodyPlan::File(path) => {
+            parts.push(format!(
+                "-H {}",
+                q("Content-Type: application/octet-stream")
+            ));
+            parts.push(format!(
+                "--data-binary {}",
+                q(&format!("@{}", path.display()))
+            ));
+        }
+        BodyPlan::Multipart(fields) => {
+            for (name, part) in fields {
+                let field = match part {
+                    crate::plan::PartPlan::Text(t) => {
+                        let v = t.render(scope).map_err(|e| e.message)?;
+                        format!(
+                            "--form-string {}",
+                            q(&format!("{name}={}", redactor.redact(&v)))
+                        )
+                    }
+                    crate::plan::PartPlan::File {
+                        path,
+                        content_type,
+                        filename,
+                    } => {
+                        let mut spec = format!("{name}=@{}", path.display());
+                        if let Some(t) = content_type {
+                            spec.push_str(&format!(";type={t}"));
+                        }
+                        if let Some(f) = filename {
+                            spec.push_str(&format!(";filename={f}"));
+                        }
+                        format!("-F {}", q(&spec))
+                    }
+                };
+                parts.push(field);
+            }
+        }
     }
     Ok(())
 }

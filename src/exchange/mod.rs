@@ -8,6 +8,7 @@
 //! output goes. It knows nothing of files or profiles.
 
 pub mod attempt;
+pub mod multipart;
 pub mod render;
 pub mod verbose;
 

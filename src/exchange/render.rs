@@ -5,8 +5,9 @@ use serde_json::Value;
 
 use crate::assertion::Failure;
 use crate::exchange::Exchange;
+use crate::exchange::multipart::Part;
 use crate::http::Outgoing;
-use crate::plan::{BodyPlan, RequestPlan};
+use crate::plan::{BodyPlan, PartPlan, RequestPlan};
 use crate::template::{Scope, TemplateError};
 
 fn template_failure(req: &RequestPlan, what: &str, e: TemplateError) -> Failure {
@@ -30,6 +31,10 @@ pub fn render(ex: &Exchange, req: &RequestPlan, scope: &Scope) -> Result<Outgoin
         url,
         headers,
         body,
+        body_file: match &req.body {
+            BodyPlan::File(path) => Some(path.clone()),
+            _ => None,
+        },
         timeout: req.timeout.unwrap_or(ex.default_timeout),
         follow_redirects: req.follow_redirects,
     })
@@ -150,8 +155,47 @@ fn body(
                 .map_err(|e| template_failure(req, "body", e))?
                 .into_bytes(),
         ),
+        // Streamed from the file when sent (see `Outgoing::body_file`).
+        BodyPlan::File(_) => {
+            content_type("application/octet-stream");
+            None
+        }
+        BodyPlan::Multipart(fields) => {
+            let (ct, bytes) = multipart(req, fields, scope)?;
+            headers.retain(|(h, _)| !h.eq_ignore_ascii_case("content-type"));
+            headers.push(("Content-Type".into(), ct));
+            Some(bytes)
+        }
     };
     Ok(body)
+}
+
+/// A `multipart:` body: text fields rendered, files read.
+fn multipart(
+    req: &RequestPlan,
+    fields: &[(String, PartPlan)],
+    scope: &Scope,
+) -> Result<(String, Vec<u8>), Failure> {
+    let mut parts = Vec::with_capacity(fields.len());
+    for (name, p) in fields {
+        let part = match p {
+            PartPlan::Text(t) => Part::Text(
+                t.render(scope)
+                    .map_err(|e| template_failure(req, &format!("multipart {name}"), e))?,
+            ),
+            PartPlan::File {
+                path,
+                content_type,
+                filename,
+            } => Part::File {
+                path,
+                content_type: content_type.as_deref(),
+                filename: filename.as_deref(),
+            },
+        };
+        parts.push((name.clone(), part));
+    }
+    super::multipart::encode(&parts).map_err(|e| Failure::new("multipart", e, Some(&req.location)))
 }
 
 /// `Basic base64(user:pass)`, RFC 7617.

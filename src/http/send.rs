@@ -26,6 +26,9 @@ pub struct Outgoing {
     /// Defaults and the request's own headers, the request's last.
     pub headers: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
+    /// `body: { file: }`: the body is this file, streamed (re-read on a
+    /// redirect that keeps the body).
+    pub body_file: Option<std::path::PathBuf>,
     pub timeout: Duration,
     pub follow_redirects: bool,
 }
@@ -75,6 +78,7 @@ pub async fn send(
     let mut method = out.method.clone();
     let mut url = out.url.clone();
     let mut body = out.body.clone();
+    let mut body_file = out.body_file.clone();
     let mut set_cookies = Vec::new();
     for hop in 0..=MAX_REDIRECTS {
         let cross_origin = hop > 0 && !same_origin(&url, &out.url);
@@ -137,6 +141,13 @@ pub async fn send(
             .headers(header_map(&headers)?);
         if let Some(b) = &body {
             builder = builder.body(b.clone());
+        } else if let Some(path) = &body_file {
+            // A known length, not chunked: many upload endpoints refuse
+            // chunked bodies.
+            let (file, len) = file_body(path).await?;
+            builder = builder
+                .header(reqwest::header::CONTENT_LENGTH, len)
+                .body(file);
         }
         let resp = builder
             .send()
@@ -170,6 +181,7 @@ pub async fn send(
                 if to_get {
                     method = Method::GET;
                     body = None;
+                    body_file = None;
                 }
                 url = next;
             }
@@ -193,6 +205,14 @@ pub async fn send(
         }
     }
     Err(format!("more than {MAX_REDIRECTS} redirects"))
+}
+
+/// The bytes of `path` as a streamed body, and their length.
+async fn file_body(path: &std::path::Path) -> Result<(reqwest::Body, u64), String> {
+    let cannot = |e: std::io::Error| format!("cannot read `{}`: {e}", path.display());
+    let file = tokio::fs::File::open(path).await.map_err(cannot)?;
+    let len = file.metadata().await.map_err(cannot)?.len();
+    Ok((reqwest::Body::from(file), len))
 }
 
 fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {

@@ -85,6 +85,11 @@ impl RequestPlan {
             BodyPlan::Json(v) => out.extend(v.templates()),
             BodyPlan::Form(fields) => out.extend(fields.iter().flat_map(|(_, v)| v.templates())),
             BodyPlan::Raw(t) => out.push(t),
+            BodyPlan::File(_) => {}
+            BodyPlan::Multipart(parts) => out.extend(parts.iter().filter_map(|(_, p)| match p {
+                PartPlan::Text(t) => Some(t),
+                PartPlan::File { .. } => None,
+            })),
         }
         if let Some(WhenPlan::Template(t)) = &self.when {
             out.push(t);
@@ -115,6 +120,21 @@ pub enum BodyPlan {
     Json(TplValue),
     Form(Vec<(String, TplValue)>),
     Raw(Tpl),
+    /// `body: { file: }`: the file's bytes, streamed.
+    File(std::path::PathBuf),
+    /// `multipart:`: `multipart/form-data` fields in order.
+    Multipart(Vec<(String, PartPlan)>),
+}
+
+/// One field of a `multipart:` body.
+#[derive(Debug)]
+pub enum PartPlan {
+    Text(Tpl),
+    File {
+        path: std::path::PathBuf,
+        content_type: Option<String>,
+        filename: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]

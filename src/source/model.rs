@@ -115,9 +115,14 @@ pub struct RequestSpec {
     /// A form body, sent urlencoded.
     #[schemars(with = "Option<IndexMap<String, Value>>")]
     pub form: Option<IndexMap<String, Node>>,
-    /// A raw body.
-    #[schemars(with = "Option<String>")]
-    pub body: Option<Box<Loc<String>>>,
+    /// A raw body: text, or `{ file: PATH }` to send a file's bytes
+    /// (relative to the request file's folder), streamed.
+    #[schemars(with = "Option<BodySpec>")]
+    pub body: Option<Box<Loc<BodySpec>>>,
+    /// A `multipart/form-data` body: each field a text value or
+    /// `{ file: PATH, content_type: TYPE, filename: NAME }`.
+    #[schemars(with = "Option<IndexMap<String, PartSpec>>")]
+    pub multipart: Option<IndexMap<String, Node>>,
     /// The profile whose credentials this request carries; `none` for none.
     #[schemars(with = "Option<String>")]
     pub profile: Option<Box<Loc<String>>>,
@@ -139,6 +144,46 @@ pub struct RequestSpec {
     /// A question asked in a terminal before sending; `--yes` answers it.
     #[schemars(with = "Option<String>")]
     pub confirm: Option<Box<Loc<String>>>,
+}
+
+/// `body:`: a text template, or a file to send as it is.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum BodySpec {
+    /// The body text (a template).
+    Text(String),
+    /// The bytes of a file, streamed; relative to the request file's folder.
+    File(FileBody),
+}
+
+/// `body: { file: PATH }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileBody {
+    /// Path of the file to send, relative to the request file's folder.
+    pub file: String,
+}
+
+/// One field of `multipart:`: a text value, or a file.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PartSpec {
+    /// A text field (a template).
+    Text(String),
+    /// A file field.
+    File(FilePart),
+}
+
+/// `{ file: PATH, content_type: TYPE, filename: NAME }` in `multipart:`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FilePart {
+    /// Path of the file, relative to the request file's folder.
+    pub file: String,
+    /// The part's `Content-Type`; default `application/octet-stream`.
+    pub content_type: Option<String>,
+    /// The file name sent; default the file's own name.
+    pub filename: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

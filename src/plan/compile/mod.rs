@@ -4,6 +4,7 @@
 mod capture;
 mod expect;
 mod file;
+mod file_body;
 mod profile;
 mod request;
 mod values;

@@ -9,7 +9,7 @@ use super::{At, Compiler};
 use crate::duration::BareUnit;
 use crate::plan::scope_check::Known;
 use crate::plan::{BodyPlan, RequestPlan, RetryPlan, WhenPlan};
-use crate::source::model::{Loc, Node, RequestSpec, RetrySpec};
+use crate::source::model::{BodySpec, Loc, Node, RequestSpec, RetrySpec};
 use crate::template::Tpl;
 
 impl Compiler {
@@ -92,14 +92,19 @@ impl Compiler {
         })
     }
 
-    /// The one body of `json:`, `form:` or `body:`.
+    /// The one body of `json:`, `form:`, `body:` or `multipart:`.
     fn body(&mut self, at: &At, spec: &Loc<Box<RequestSpec>>, known: &Known) -> BodyPlan {
         let r = &spec.value;
-        let bodies = [r.json.is_some(), r.form.is_some(), r.body.is_some()];
+        let bodies = [
+            r.json.is_some(),
+            r.form.is_some(),
+            r.body.is_some(),
+            r.multipart.is_some(),
+        ];
         if bodies.iter().filter(|b| **b).count() > 1 {
             self.errors.push(
                 at.err("a request has at most one body", &spec.referenced)
-                    .with_hint("keep one of `json:`, `form:`, `body:`"),
+                    .with_hint("keep one of `json:`, `form:`, `body:`, `multipart:`"),
             );
         }
         if let Some(j) = &r.json {
@@ -108,12 +113,32 @@ impl Compiler {
                 .unwrap_or(BodyPlan::None)
         } else if let Some(f) = &r.form {
             BodyPlan::Form(self.named_values(at, f, known))
+        } else if let Some(m) = &r.multipart {
+            BodyPlan::Multipart(self.multipart(at, m, known))
         } else if let Some(b) = &r.body {
-            self.tpl(at, b, known)
-                .map(BodyPlan::Raw)
-                .unwrap_or(BodyPlan::None)
+            self.raw_body(at, b, known)
         } else {
             BodyPlan::None
+        }
+    }
+
+    /// `body:` text (a template) or `{ file: PATH }`.
+    fn raw_body(&mut self, at: &At, b: &Loc<BodySpec>, known: &Known) -> BodyPlan {
+        match &b.value {
+            BodySpec::Text(text) => {
+                let text = Loc {
+                    value: text.clone(),
+                    referenced: b.referenced,
+                    defined: b.defined,
+                };
+                self.tpl(at, &text, known)
+                    .map(BodyPlan::Raw)
+                    .unwrap_or(BodyPlan::None)
+            }
+            BodySpec::File(f) => self
+                .body_file(at, &f.file, &b.referenced)
+                .map(BodyPlan::File)
+                .unwrap_or(BodyPlan::None),
         }
     }
 
