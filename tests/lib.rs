@@ -36,3 +36,5 @@ mod signals;
 mod smoke;
 #[allow(dead_code)]
 mod test;
+mod wire_compression;
+mod wire_server;

@@ -47,7 +47,7 @@ impl Output {
         } else {
             "warning".into()
         };
-        eprintln!("{label}: {text}");
+        eprintln!("{label}: {}", crate::text::printable(text));
     }
 
     pub fn error(&self, text: &str) {
@@ -60,7 +60,7 @@ impl Output {
         } else {
             "error".into()
         };
-        eprintln!("{label}: {text}");
+        eprintln!("{label}: {}", crate::text::printable(text));
     }
 }
 

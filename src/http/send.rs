@@ -5,12 +5,12 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use url::Url;
 
-use crate::http::{Origin, same_origin};
+use crate::http::content::{self, Coding};
+use crate::http::{Jar, Origin, same_origin};
 
 /// Redirects followed at most, as DESIGN.md says.
 pub const MAX_REDIRECTS: usize = 10;
@@ -34,8 +34,6 @@ pub struct Outgoing {
 pub struct Credentials<'a> {
     pub headers: &'a [(String, String)],
     pub query: &'a [(String, String)],
-    /// The cookies the login steps received, when `apply: cookies: true`.
-    pub cookies: Option<&'a Jar>,
     /// Origins that may receive the credentials; `None` = any.
     pub hosts: Option<&'a [Origin]>,
 }
@@ -52,7 +50,10 @@ pub struct Incoming {
     pub status: StatusCode,
     pub version: reqwest::Version,
     pub headers: HeaderMap,
+    /// The body with its content codings undone (see [`Incoming::coding`]).
     pub body: Vec<u8>,
+    /// How the body came over the wire.
+    pub coding: Coding,
     pub duration: Duration,
     /// The last request sent (after redirects), as sent.
     pub method: Method,
@@ -62,8 +63,32 @@ pub struct Incoming {
     pub set_cookies: Vec<String>,
 }
 
-/// Sends `out`, adding `creds` where allowed; cookies go to and come from `jar`.
-#[allow(clippy::too_many_lines)] // split by issue 7's runner redesign
+impl Incoming {
+    /// The body as text, in the charset of its `Content-Type`. A body whose
+    /// coding could not be undone is described, never shown as text.
+    pub fn text(&self) -> String {
+        match &self.coding {
+            Coding::Undecodable { coding, .. } => format!(
+                "<{} bytes, {coding}-encoded, not decoded>",
+                self.body.len()
+            ),
+            _ => content::text(&self.headers, &self.body),
+        }
+    }
+
+    /// Every value of the header `name`, in the order received.
+    pub fn header_values(&self, name: &str) -> Vec<String> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .map(|v| content::header_text(v.as_bytes()))
+            .collect()
+    }
+}
+
+/// Sends `out`, adding `creds` where allowed. Cookies go to and come from
+/// `jar`, the jar of whoever the request runs as (its profile, or its file
+/// for a request without one): its `Cookie` header comes from that jar only.
 pub async fn send(
     client: &reqwest::Client,
     out: &Outgoing,
@@ -78,52 +103,7 @@ pub async fn send(
     let mut set_cookies = Vec::new();
     for hop in 0..=MAX_REDIRECTS {
         let cross_origin = hop > 0 && !same_origin(&url, &out.url);
-        // A profile without `hosts` may be sent to any origin the request
-        // names, but a redirect the server chooses must not carry it elsewhere.
-        let allowed = creds.filter(|c| c.allowed(&url) && (c.hosts.is_some() || !cross_origin));
-        let mut hop_url = url.clone();
-        if let Some(c) = allowed
-            && !c.query.is_empty()
-        {
-            let mut pairs = hop_url.query_pairs_mut();
-            for (k, v) in c.query {
-                pairs.append_pair(k, v);
-            }
-        }
-        let mut headers: Vec<(String, String)> = out
-            .headers
-            .iter()
-            .filter(|(k, _)| {
-                !(cross_origin && CROSS_ORIGIN_STRIPPED.contains(&k.to_ascii_lowercase().as_str()))
-            })
-            .cloned()
-            .collect();
-        if let Some(c) = allowed {
-            for (k, v) in c.headers {
-                if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(k)) {
-                    headers.push((k.clone(), v.clone()));
-                }
-            }
-        }
-        let mut cookie = jar
-            .cookies(&url)
-            .and_then(|v| v.to_str().ok().map(str::to_string));
-        if let Some(profile_jar) = allowed.and_then(|c| c.cookies)
-            && let Some(pc) = profile_jar.cookies(&url)
-            && let Ok(pc) = pc.to_str()
-        {
-            cookie = Some(match cookie {
-                Some(c) => format!("{c}; {pc}"),
-                None => pc.to_string(),
-            });
-        }
-        if let Some(c) = cookie
-            && !headers
-                .iter()
-                .any(|(h, _)| h.eq_ignore_ascii_case("cookie"))
-        {
-            headers.push(("Cookie".into(), c));
-        }
+        let (hop_url, headers) = hop_request(out, &url, cross_origin, creds, jar);
         let remaining = out.timeout.saturating_sub(start.elapsed());
         if remaining.is_zero() {
             return Err(format!(
@@ -145,18 +125,13 @@ pub async fn send(
         let status = resp.status();
         let version = resp.version();
         let resp_headers = resp.headers().clone();
-        let hop_cookies: Vec<&HeaderValue> = resp_headers.get_all("set-cookie").iter().collect();
-        if !hop_cookies.is_empty() {
-            jar.set_cookies(&mut hop_cookies.iter().copied(), &url);
-            if let Some(profile_jar) = allowed.and_then(|c| c.cookies) {
-                profile_jar.set_cookies(&mut hop_cookies.iter().copied(), &url);
-            }
-            set_cookies.extend(
-                hop_cookies
-                    .iter()
-                    .filter_map(|v| v.to_str().ok().map(str::to_string)),
-            );
-        }
+        let hop_cookies: Vec<String> = resp_headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| content::header_text(v.as_bytes()))
+            .collect();
+        jar.store(hop_cookies.iter().map(String::as_str), &url);
+        set_cookies.extend(hop_cookies);
         let location = resp_headers
             .get("location")
             .and_then(|l| l.to_str().ok())
@@ -178,11 +153,13 @@ pub async fn send(
                     .bytes()
                     .await
                     .map_err(|e| transport_error(&e, out.timeout))?;
+                let (body, coding) = content::decode(&resp_headers, bytes.to_vec());
                 return Ok(Incoming {
                     status,
                     version,
                     headers: resp_headers,
-                    body: bytes.to_vec(),
+                    body,
+                    coding,
                     duration: stopwatch.elapsed(),
                     method,
                     url: hop_url,
@@ -193,6 +170,62 @@ pub async fn send(
         }
     }
     Err(format!("more than {MAX_REDIRECTS} redirects"))
+}
+
+/// The URL and headers of one hop: the profile's query parameters and
+/// headers where allowed (a request's own of the same name win), the
+/// cookies of `jar`, and `Accept-Encoding` unless the request set its own.
+fn hop_request(
+    out: &Outgoing,
+    url: &Url,
+    cross_origin: bool,
+    creds: Option<&Credentials<'_>>,
+    jar: &Jar,
+) -> (Url, Vec<(String, String)>) {
+    // A profile without `hosts` may be sent to any origin the request
+    // names, but a redirect the server chooses must not carry it elsewhere.
+    let allowed = creds.filter(|c| c.allowed(url) && (c.hosts.is_some() || !cross_origin));
+    let mut hop_url = url.clone();
+    if let Some(c) = allowed
+        && !c.query.is_empty()
+    {
+        let own: Vec<String> = hop_url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        let mut pairs = hop_url.query_pairs_mut();
+        for (k, v) in c.query.iter().filter(|(k, _)| !own.contains(k)) {
+            pairs.append_pair(k, v);
+        }
+    }
+    let mut headers: Vec<(String, String)> = out
+        .headers
+        .iter()
+        .filter(|(k, _)| {
+            !(cross_origin && CROSS_ORIGIN_STRIPPED.contains(&k.to_ascii_lowercase().as_str()))
+        })
+        .cloned()
+        .collect();
+    let has = |headers: &[(String, String)], name: &str| {
+        headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(name))
+    };
+    if let Some(c) = allowed {
+        for (k, v) in c.headers {
+            if !has(&headers, k) {
+                headers.push((k.clone(), v.clone()));
+            }
+        }
+    }
+    // A profile's jar holds its credentials: never sent outside its hosts.
+    let cookie = (creds.is_none() || allowed.is_some())
+        .then(|| jar.header(url))
+        .flatten();
+    if let Some(c) = cookie
+        && !has(&headers, "cookie")
+    {
+        headers.push(("Cookie".into(), c));
+    }
+    if !has(&headers, "accept-encoding") {
+        headers.push(("Accept-Encoding".into(), content::ACCEPT_ENCODING.into()));
+    }
+    (hop_url, headers)
 }
 
 fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
