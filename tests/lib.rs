@@ -36,5 +36,10 @@ mod signals;
 mod smoke;
 #[allow(dead_code)]
 mod test;
+mod wire_charsets;
 mod wire_compression;
+mod wire_cookies;
+mod wire_headers;
+#[allow(dead_code)]
 mod wire_server;
+mod wire_terminal;

@@ -45,7 +45,10 @@ requests:
         );
         p.run(&["run"]).assert_code(0);
         let hits = server.hits();
-        assert_eq!(hits[0].header("accept-encoding"), Some("gzip, deflate, br, zstd"));
+        assert_eq!(
+            hits[0].header("accept-encoding"),
+            Some("gzip, deflate, br, zstd")
+        );
         assert_eq!(hits[1].query, "name=zo%C3%A9", "{coding}");
     }
 }
@@ -143,9 +146,8 @@ failures:
 
 #[test]
 fn a_corrupt_compressed_body_fails_naming_its_coding() {
-    let server = WireServer::start(|_| {
-        Reply::new("not gzip at all").header("content-encoding", "gzip")
-    });
+    let server =
+        WireServer::start(|_| Reply::new("not gzip at all").header("content-encoding", "gzip"));
     let p = Project::new();
     p.file(
         "requests/bad.yaml",

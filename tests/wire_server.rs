@@ -100,9 +100,7 @@ impl WireServer {
             hits: Arc::default(),
             respond: Arc::new(respond),
         };
-        let router = Router::new()
-            .fallback(answer)
-            .with_state(shared.clone());
+        let router = Router::new().fallback(answer).with_state(shared.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
@@ -215,10 +213,9 @@ pub fn compress(coding: &str, bytes: &[u8]) -> Vec<u8> {
             drop(w);
             out
         }
-        "zstd" => ruzstd::encoding::compress_to_vec(
-            bytes,
-            ruzstd::encoding::CompressionLevel::Fastest,
-        ),
+        "zstd" => {
+            ruzstd::encoding::compress_to_vec(bytes, ruzstd::encoding::CompressionLevel::Fastest)
+        }
         other => panic!("no coding {other}"),
     }
 }

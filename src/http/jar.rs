@@ -43,11 +43,15 @@ impl Jar {
     }
 
     /// The `Cookie` header for a request to `url`: one `name=value` per
-    /// name, the most specific (longest path) first, as RFC 6265 orders them.
+    /// name, the most specific (longest path) first as RFC 6265 orders
+    /// them, then by name, so the header is the same on every run.
     pub fn header(&self, url: &Url) -> Option<String> {
         let store = self.lock();
         let mut cookies = store.matches(url);
-        cookies.sort_by_key(|c| std::cmp::Reverse(String::from(&c.path).len()));
+        cookies.sort_by(|a, b| {
+            let len = |c: &cookie_store::Cookie<'_>| String::from(&c.path).len();
+            len(b).cmp(&len(a)).then_with(|| a.name().cmp(b.name()))
+        });
         let mut seen: Vec<&str> = Vec::new();
         let mut pairs = Vec::new();
         for c in cookies {
@@ -82,9 +86,9 @@ mod tests {
         jar.store(["sid=s1; Path=/"], &u);
         jar.store(["sid=s2; Path=/api"], &u);
         jar.store(["other=o"], &u);
-        assert_eq!(jar.header(&u).as_deref(), Some("sid=s2; other=o"));
+        assert_eq!(jar.header(&u).as_deref(), Some("other=o; sid=s2"));
         jar.store(["sid=s3"], &u);
-        assert_eq!(jar.header(&u).as_deref(), Some("sid=s3; other=o"));
+        assert_eq!(jar.header(&u).as_deref(), Some("other=o; sid=s3"));
     }
 
     #[test]

@@ -68,10 +68,9 @@ impl Incoming {
     /// coding could not be undone is described, never shown as text.
     pub fn text(&self) -> String {
         match &self.coding {
-            Coding::Undecodable { coding, .. } => format!(
-                "<{} bytes, {coding}-encoded, not decoded>",
-                self.body.len()
-            ),
+            Coding::Undecodable { coding, .. } => {
+                format!("<{} bytes, {coding}-encoded, not decoded>", self.body.len())
+            }
             _ => content::text(&self.headers, &self.body),
         }
     }

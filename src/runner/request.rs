@@ -163,9 +163,16 @@ async fn send(
             ..opts
         };
         let sent_before = done.attempts;
-        done =
-            exchange::attempt_rendered(&rt.exchange, req, out, &scope, &fresh.jar, Some(&view), opts)
-                .await;
+        done = exchange::attempt_rendered(
+            &rt.exchange,
+            req,
+            out,
+            &scope,
+            &fresh.jar,
+            Some(&view),
+            opts,
+        )
+        .await;
         done.attempts += sent_before;
     }
     finish(ran, done)
@@ -219,12 +226,11 @@ fn finish(mut ran: Ran, done: Attempted) -> Ran {
 fn may_log_in_again(rt: &Runtime, req: &RequestPlan, c: &Creds) -> bool {
     rt.auth.plan(&c.profile).is_some_and(|p| {
         !p.login.is_empty() && (p.apply_cookies || !(c.headers.is_empty() && c.query.is_empty()))
-    })
-        && !req
-            .expect
-            .status
-            .as_ref()
-            .is_some_and(|(s, _)| s.accepts(401))
+    }) && !req
+        .expect
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.accepts(401))
 }
 
 fn login_failure(profile: &str, e: String, req: &RequestPlan) -> Failure {
