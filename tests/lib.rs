@@ -43,3 +43,4 @@ mod wire_headers;
 #[allow(dead_code)]
 mod wire_server;
 mod wire_terminal;
+mod wire_urls;

@@ -114,7 +114,16 @@ pub fn evaluate(e: &ExpectPlan, inc: &Incoming, body: &Body, scope: &Scope) -> V
             }),
             Some(doc) => {
                 for check in &e.json {
-                    let actual = check.target.select_actual(doc);
+                    let mut actual = check.target.select_actual(doc);
+                    // `exists` asks whether a nodelist holds any node.
+                    if matches!(check.matcher, MatcherPlan::Static(Matcher::Exists(_)))
+                        && actual
+                            .as_ref()
+                            .is_some_and(|v| v == &Value::Array(Vec::new()))
+                        && !check.target.is_singular()
+                    {
+                        actual = None;
+                    }
                     run_check(
                         &mut failures,
                         &format!("json {}", check.target.as_str()),

@@ -9,6 +9,7 @@
 
 pub mod attempt;
 pub mod render;
+pub mod target;
 pub mod verbose;
 
 use std::sync::Arc;

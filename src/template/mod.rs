@@ -442,6 +442,11 @@ mod tests {
         assert_eq!(r("{{ 'a:b' | b64encode }}"), "YTpi");
         assert_eq!(r("{{ 'YTpi' | b64decode }}"), "a:b");
         assert_eq!(r("{{ 'a b&c' | urlencode }}"), "a%20b%26c");
+        assert_eq!(
+            r("{{ 'aaa/bbb#ccc é?&=+%~._-' | urlencode_component }}"),
+            "aaa%2Fbbb%23ccc%20%C3%A9%3F%26%3D%2B%25~._-"
+        );
+        assert_eq!(r("{{ 12 | urlencode_component }}"), "12");
         assert_eq!(r("{{ totp('JBSWY3DPEHPK3PXP') }}"), "123456");
         assert_eq!(r("{{ uuid() | length }}"), "36");
         // header {"alg":"none"} payload {"sub":"ann","exp":99}
