@@ -40,6 +40,7 @@ mod wire_charsets;
 mod wire_compression;
 mod wire_cookies;
 mod wire_headers;
+mod wire_jsonpath;
 #[allow(dead_code)]
 mod wire_server;
 mod wire_terminal;

@@ -130,10 +130,13 @@ failures:
 
 ✗ requests/x.yaml › price
   GET {url}/x → 409
-  status: expected status 200, got 409
+  error: status: expected status 200, got 409
     --> requests/x.yaml:4:23
-    expected: 200
-    actual:   409
+    |
+  4 |     expect: {{ status: 200 }}
+    |                       ^^^
+    = expected: 200
+    = actual:   409
   body:
     Prix : 12 €
     statut : refusé

@@ -131,10 +131,13 @@ failures:
 
 ✗ requests/lzw.yaml › lzw
   GET {url}/lzw → 200
-  json: the response body could not be decoded from compress: sesame decodes gzip, deflate, br and zstd, not `compress`
+  error: json: the response body could not be decoded from compress: sesame decodes gzip, deflate, br and zstd, not `compress`
     --> requests/lzw.yaml:6:28
-    expected: a JSON body
-    actual:   <7 bytes, compress-encoded, not decoded>
+    |
+  6 |     expect: {{ json: {{ $.a: 1 }} }}
+    |                            ^
+    = expected: a JSON body
+    = actual:   <7 bytes, compress-encoded, not decoded>
   body:
     <7 bytes, compress-encoded, not decoded>
 
@@ -155,7 +158,7 @@ fn a_corrupt_compressed_body_fails_naming_its_coding() {
     );
     let run = p.run(&["run"]);
     run.assert_code(1);
-    run.assert_has("  body: the response body could not be decoded from gzip: ");
+    run.assert_has("  error: body: the response body could not be decoded from gzip: ");
     run.assert_has("    <15 bytes, gzip-encoded, not decoded>");
 }
 

@@ -85,10 +85,13 @@ failures:
 
 ✗ requests/f.yaml › request 1
   GET {url}/multi → 200
-  headers x-multi: expected == "a", got ["a","b, c"]
+  error: headers x-multi: expected == "a", got ["a","b, c"]
     --> requests/f.yaml:3:35
-    expected: == "a"
-    actual:   ["a","b, c"]
+    |
+  3 |     expect: {{ headers: {{ x-multi: a }} }}
+    |                                   ^
+    = expected: == "a"
+    = actual:   ["a","b, c"]
   body:
     ok
 

@@ -61,10 +61,13 @@ failures:
 
 ✗ requests/t.yaml › hostile
   GET {url}/t → 500
-  body: expected contains \"ok\", got {actual}
+  error: body: expected contains \"ok\", got {actual}
     --> requests/t.yaml:4:21
-    expected: contains \"ok\"
-    actual:   {actual}
+    |
+  4 |     expect: {{ body: {{ contains: ok }} }}
+    |                     ^
+    = expected: contains \"ok\"
+    = actual:   {actual}
   body:
 {body}
 0 passed, 1 failed, 0 skipped (1 file) in 0.00s

@@ -36,10 +36,9 @@ fn a_rendered_value_that_would_shorten_the_url_fails_the_request_naming_it() {
         let base = server.url();
         let run = p.run(&["run", "--var", &format!("base={base}")]);
         run.assert_code(1);
-        let real = id.replace("\\n", "\n");
-        let sent = format!("{base}/items/{real}");
+        let sent = format!("{base}/items/{id}");
         let message = format!(
-            "  url: `{sent}` would not be sent as written: {why}; `id` is `{real}`; encode a value placed in a path with `urlencode_component`\n    --> requests/u.yaml:5:5\n"
+            "  error: url: `{sent}` would not be sent as written: {why}; `id` is `{id}`; encode a value placed in a path with `urlencode_component`\n    --> requests/u.yaml:5:5\n"
         );
         run.assert_has(&message);
         let paths: Vec<String> = server.hits().iter().map(|h| h.path.clone()).collect();

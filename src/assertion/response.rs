@@ -104,37 +104,7 @@ pub fn evaluate(e: &ExpectPlan, inc: &Incoming, body: &Body, scope: &Scope) -> V
         );
     }
     if !e.json.is_empty() {
-        match body.json() {
-            None => failures.push(Failure {
-                key: "json".into(),
-                message: body.not_json(),
-                expected: Some("a JSON body".into()),
-                actual: Some(crate::text::excerpt(&body.text, 80)),
-                location: e.json.first().map(|c| c.location.clone()),
-            }),
-            Some(doc) => {
-                for check in &e.json {
-                    let mut actual = check.target.select_actual(doc);
-                    // `exists` asks whether a nodelist holds any node.
-                    if matches!(check.matcher, MatcherPlan::Static(Matcher::Exists(_)))
-                        && actual
-                            .as_ref()
-                            .is_some_and(|v| v == &Value::Array(Vec::new()))
-                        && !check.target.is_singular()
-                    {
-                        actual = None;
-                    }
-                    run_check(
-                        &mut failures,
-                        &format!("json {}", check.target.as_str()),
-                        &check.matcher,
-                        actual.as_ref(),
-                        scope,
-                        &check.location,
-                    );
-                }
-            }
-        }
+        check_json(&mut failures, e, body, scope);
     }
     if let Some(check) = &e.body {
         match &body.unreadable {
@@ -161,6 +131,40 @@ pub fn evaluate(e: &ExpectPlan, inc: &Incoming, body: &Body, scope: &Scope) -> V
         );
     }
     failures
+}
+
+/// The `json:` expectations, against the body parsed once.
+fn check_json(failures: &mut Vec<Failure>, e: &ExpectPlan, body: &Body, scope: &Scope) {
+    let Some(doc) = body.json() else {
+        failures.push(Failure {
+            key: "json".into(),
+            message: body.not_json(),
+            expected: Some("a JSON body".into()),
+            actual: Some(crate::text::excerpt(&body.text, 80)),
+            location: e.json.first().map(|c| c.location.clone()),
+        });
+        return;
+    };
+    for check in &e.json {
+        let mut actual = check.target.select_actual(doc);
+        // `exists` asks whether a nodelist holds any node.
+        if matches!(check.matcher, MatcherPlan::Static(Matcher::Exists(_)))
+            && actual
+                .as_ref()
+                .is_some_and(|v| v == &Value::Array(Vec::new()))
+            && !check.target.is_singular()
+        {
+            actual = None;
+        }
+        run_check(
+            failures,
+            &format!("json {}", check.target.as_str()),
+            &check.matcher,
+            actual.as_ref(),
+            scope,
+            &check.location,
+        );
+    }
 }
 
 fn run_check(

@@ -31,14 +31,22 @@ pub fn render_url(req: &RequestPlan, scope: &Scope) -> Result<Url, Failure> {
     let text = text.trim();
     if let Some(loss) = lost_part(text) {
         let culprit = culprit(req, scope, loss.needle)
-            .map(|(name, value)| format!("; `{name}` is `{value}`"))
+            .map(|(name, value)| format!("; `{name}` is `{}`", visible(&value)))
             .unwrap_or_default();
         return Err(fail(format!(
-            "`{text}` would not be sent as written: {}{culprit}; encode a value placed in a path with `urlencode_component`",
+            "`{}` would not be sent as written: {}{culprit}; encode a value placed in a path with `urlencode_component`",
+            visible(text),
             loss.what
         )));
     }
     Url::parse(text).map_err(|e| fail(format!("`{text}` is not a valid URL: {e}")))
+}
+
+/// `text` on one line: tabs and line breaks written as `\t`, `\n`, `\r`.
+fn visible(text: &str) -> String {
+    text.replace('\t', "\\t")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
 }
 
 /// A part of a URL the parser would drop.
