@@ -68,3 +68,35 @@ requests:
         ("/items/aaa%2Fbbb%23ccc%20%3Fx%3D1%26y%3D%C3%A9%25/tail", "")
     );
 }
+
+#[test]
+fn a_fragment_written_in_a_url_is_invalid_input() {
+    let p = Project::new();
+    p.file(
+        "requests/f.yaml",
+        "requests:\n  - name: a\n    url: \"{{ base }}/items/x#frag\"\n",
+    );
+    p.file(
+        "profiles/p.yaml",
+        "login:\n  - name: in\n    url: 'http://127.0.0.1:9/login#x'\napply: { headers: { A: b } }\n",
+    );
+    let run = p.run(&["validate", "--var", "base=http://127.0.0.1:9"]);
+    run.assert_code(2);
+    assert_eq!(
+        run.stderr,
+        "error: the URL has a fragment `#x`, which is never sent
+  --> profiles/p.yaml:3:10
+  |
+3 |     url: 'http://127.0.0.1:9/login#x'
+  |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  = hint: remove it, or write `%23` for a `#` that belongs in the path; encode values with `urlencode_component`
+error: the URL has a fragment `#frag`, which is never sent
+  --> requests/f.yaml:3:10
+  |
+3 |     url: \"{{ base }}/items/x#frag\"
+  |          ^^^^^^^^^^^^^^^^^^^^^^^^^
+  = hint: remove it, or write `%23` for a `#` that belongs in the path; encode values with `urlencode_component`
+2 problems found; nothing was sent
+"
+    );
+}
