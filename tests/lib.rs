@@ -41,6 +41,7 @@ mod wire_compression;
 mod wire_cookies;
 mod wire_headers;
 mod wire_jsonpath;
+mod wire_numbers;
 #[allow(dead_code)]
 mod wire_server;
 mod wire_terminal;

@@ -92,7 +92,7 @@ fn jwt_claims(token: String) -> Result<Value, Error> {
         .map_err(|_| invalid("jwt_claims: the payload is not base64url"))?;
     let json: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|_| invalid("jwt_claims: the payload is not JSON"))?;
-    Ok(Value::from_serialize(&json))
+    Ok(crate::template::from_json(&json))
 }
 
 /// The expiry (`exp`, unix seconds) of a JWT, if the text is one.

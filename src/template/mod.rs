@@ -4,6 +4,7 @@
 //! the expression's type, so `count: "{{ n }}"` sends a number.
 
 pub mod functions;
+pub mod number;
 pub mod scope;
 
 use std::collections::BTreeSet;
@@ -307,7 +308,7 @@ fn undefined_hint(name: &str, scope: &Scope) -> String {
 
 /// A minijinja value as JSON.
 pub fn to_json(v: &Value) -> Result<serde_json::Value, TemplateError> {
-    serde_json::to_value(v).map_err(|e| TemplateError {
+    number::value_to_json(v).map_err(|e| TemplateError {
         message: format!("template produced a value that is not JSON: {e}"),
         hint: None,
     })
@@ -355,7 +356,7 @@ impl TplValue {
 
 /// A JSON value as a minijinja value.
 pub fn from_json(v: &serde_json::Value) -> Value {
-    Value::from_serialize(v)
+    number::json_to_value(v)
 }
 
 #[cfg(test)]
