@@ -152,3 +152,26 @@ requests:
         r#"{"version":1.10,"big":98765432109876543210,"list":[1.10,0.30,-7,1e+5],"under":"1_000","hex":"0x1F","octal":"017","plus":"+1","dot":".5","quoted":"1.10"}"#
     );
 }
+
+#[test]
+fn environment_values_in_sesame_yaml_keep_their_digits() {
+    let server = WireServer::start(|_| Reply::new("ok"));
+    let p = Project::new();
+    p.file(
+        "sesame.yaml",
+        "environments:\n  prod:\n    api_version: 2.10\n    tenant: 98765432109876543210\n",
+    );
+    p.file(
+        "requests/e.yaml",
+        &server.yaml(
+            "requests:\n  - method: POST\n    url: \"{URL}/v{{ api_version }}\"\n    json: { tenant: \"{{ tenant }}\" }\n",
+        ),
+    );
+    p.run(&["run", "--env", "prod"]).assert_code(0);
+    let hit = &server.hits()[0];
+    assert_eq!(hit.path, "/v2.10");
+    assert_eq!(
+        String::from_utf8_lossy(&hit.body),
+        r#"{"tenant":98765432109876543210}"#
+    );
+}

@@ -127,10 +127,15 @@ fn render_environment(
         fingerprint: String::new(),
         errors: Vec::new(),
     };
+    let events = crate::source::written::Events::default();
     for (k, node) in vars {
         let scope = base.with(Arc::new(env.vars.clone()));
+        let value = match project.config_file.as_ref() {
+            Some(f) => events.value(&f.text, node),
+            None => node.value.clone(),
+        };
         let result = engine
-            .compile_value(&node.value)
+            .compile_value(&value)
             .and_then(|tv| tv.render(&scope));
         match result {
             Ok(v) => {

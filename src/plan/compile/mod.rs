@@ -7,7 +7,6 @@ mod file;
 mod profile;
 mod request;
 mod values;
-mod written;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -48,7 +47,7 @@ struct At<'a> {
     /// The file's path, shared by every location in it.
     path: Arc<Path>,
     /// The file's parser events, read once when a number needs its digits.
-    events: std::cell::OnceCell<Vec<((u64, u64), written::Ev)>>,
+    events: crate::source::written::Events,
 }
 
 impl At<'_> {
@@ -57,26 +56,13 @@ impl At<'_> {
             file,
             display,
             path: Arc::from(file.path.as_path()),
-            events: std::cell::OnceCell::new(),
+            events: crate::source::written::Events::default(),
         }
     }
 
     /// The node's value with its numbers as written in the file.
     fn written(&self, node: &crate::source::model::Node) -> serde_json::Value {
-        fn has_number(v: &serde_json::Value) -> bool {
-            match v {
-                serde_json::Value::Number(_) => true,
-                serde_json::Value::Array(items) => items.iter().any(has_number),
-                serde_json::Value::Object(map) => map.values().any(has_number),
-                _ => false,
-            }
-        }
-        if !has_number(&node.value) || node.referenced.line() == 0 {
-            return node.value.clone();
-        }
-        let events = self.events.get_or_init(|| written::events(&self.file.text));
-        let at = (node.referenced.line(), node.referenced.column());
-        written::restore(events, at, &node.value)
+        self.events.value(&self.file.text, node)
     }
 
     fn loc(&self, l: &serde_saphyr::Location) -> Location {
