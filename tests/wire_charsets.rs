@@ -3,7 +3,7 @@
 //! read: expectations, captures, excerpts, reports, `--verbose`.
 
 use crate::support::Project;
-use crate::wire_server::{Reply, WireServer};
+use crate::wire_server::{Has, Reply, WireServer};
 
 /// `text` in UTF-16 little-endian, byte order mark first.
 fn utf16le_bom(text: &str) -> Vec<u8> {

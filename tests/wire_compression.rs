@@ -3,7 +3,7 @@
 //! a request names its own `Accept-Encoding`; `--verbose` says so.
 
 use crate::support::Project;
-use crate::wire_server::{Reply, WireServer, compress};
+use crate::wire_server::{Has, Reply, WireServer, compress};
 
 const CODINGS: [&str; 4] = ["gzip", "deflate", "br", "zstd"];
 

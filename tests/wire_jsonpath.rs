@@ -3,7 +3,7 @@
 //! only singular queries yield the value.
 
 use crate::support::Project;
-use crate::wire_server::{Reply, WireServer};
+use crate::wire_server::{Has, Reply, WireServer};
 
 const USERS: &str = r#"{"users": [
   {"name": "ann", "active": true, "roles": ["a", "b"]},

@@ -4,7 +4,7 @@
 //! sends a number when the value is one.
 
 use crate::support::Project;
-use crate::wire_server::{Reply, WireServer};
+use crate::wire_server::{Has, Reply, WireServer};
 
 const DOC: &str = r#"{"id": 98765432109876543210, "neg": -12345678901234567890123, "price": 1.10, "sci": 6.02e23, "small": 0.1000000000000000055511151231257827, "n": 7}"#;
 

@@ -219,3 +219,22 @@ pub fn compress(coding: &str, bytes: &[u8]) -> Vec<u8> {
         other => panic!("no coding {other}"),
     }
 }
+
+/// `assert_has` on a raw run: these tests pin the lines of an output that
+/// holds a server's address and sizes, not always the whole of it.
+pub trait Has {
+    fn assert_has(&self, needle: &str) -> &Self;
+}
+
+impl Has for crate::support::Run {
+    #[track_caller]
+    fn assert_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.all().contains(needle),
+            "expected output to contain {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}

@@ -3,7 +3,7 @@
 //! output; newlines and tabs of a multi-line body stay readable.
 
 use crate::support::Project;
-use crate::wire_server::{Reply, WireServer};
+use crate::wire_server::{Has, Reply, WireServer};
 
 /// ESC sequences (colour, clear screen, title), BEL, backspace, a lone CR,
 /// C1 CSI, a bidi override; CR LF line ends and a tab.

@@ -4,7 +4,7 @@
 //! path segment whatever it holds.
 
 use crate::support::Project;
-use crate::wire_server::{Reply, WireServer};
+use crate::wire_server::{Has, Reply, WireServer};
 
 #[test]
 fn a_rendered_value_that_would_shorten_the_url_fails_the_request_naming_it() {
