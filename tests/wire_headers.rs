@@ -154,3 +154,32 @@ requests:
         ]
     );
 }
+
+#[test]
+fn dry_run_and_curl_follow_the_same_replacement_rule() {
+    let p = Project::new();
+    p.file("profiles/keyed.yaml", KEYED);
+    p.file(
+        "requests/q.yaml",
+        "requests:\n  - url: \"http://127.0.0.1:9/own\"\n    profile: keyed\n    query: { api_key: mine }\n    headers: { X-Key: own }\n",
+    );
+    let dry = p.run(&["run", "--dry-run", "--verbose"]);
+    dry.assert_code(0);
+    assert!(
+        dry.stdout.contains(
+            "    > GET http://127.0.0.1:9/own?api_key=mine&tenant=%3Ccredentials+of+profile+keyed%3E\n    > X-Key: own\n"
+        ),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .lines()
+            .all(|l| l.matches("api_key").count() <= 1),
+        "{}",
+        dry.stdout
+    );
+    let curl = p.run(&["curl", "requests/q.yaml"]);
+    curl.assert_code(0);
+    assert_eq!(curl.stdout.matches("api_key").count(), 1, "{}", curl.stdout);
+}
