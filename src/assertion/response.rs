@@ -33,7 +33,7 @@ impl Body {
             _ => None,
         };
         Body {
-            text: inc.text(),
+            text: inc.text().to_string(),
             unreadable,
             json: std::cell::OnceCell::new(),
         }

@@ -59,7 +59,7 @@ fn response_text(r: &Redactor, i: &Incoming) -> String {
         let _ = write!(
             s,
             "\n{}\n",
-            crate::text::excerpt(&r.redact(&i.text()), BODY_SHOWN)
+            crate::text::excerpt(&r.redact(i.text()), BODY_SHOWN)
         );
     }
     s

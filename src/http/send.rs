@@ -54,6 +54,8 @@ pub struct Incoming {
     pub body: Vec<u8>,
     /// How the body came over the wire.
     pub coding: Coding,
+    /// The body as text, decoded once on first use (see [`Incoming::text`]).
+    pub text: std::sync::OnceLock<String>,
     pub duration: Duration,
     /// The last request sent (after redirects), as sent.
     pub method: Method,
@@ -64,15 +66,16 @@ pub struct Incoming {
 }
 
 impl Incoming {
-    /// The body as text, in the charset of its `Content-Type`. A body whose
-    /// coding could not be undone is described, never shown as text.
-    pub fn text(&self) -> String {
-        match &self.coding {
+    /// The body as text, in the charset of its `Content-Type`, decoded
+    /// once for every reader. A body whose coding could not be undone is
+    /// described, never shown as text.
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| match &self.coding {
             Coding::Undecodable { coding, .. } => {
                 format!("<{} bytes, {coding}-encoded, not decoded>", self.body.len())
             }
             _ => content::text(&self.headers, &self.body),
-        }
+        })
     }
 
     /// Every value of the header `name`, in the order received.
@@ -159,6 +162,7 @@ pub async fn send(
                     headers: resp_headers,
                     body,
                     coding,
+                    text: std::sync::OnceLock::new(),
                     duration: stopwatch.elapsed(),
                     method,
                     url: hop_url,
