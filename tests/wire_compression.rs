@@ -186,3 +186,46 @@ fn verbose_says_the_body_was_compressed() {
         run.assert_has("    > Accept-Encoding: gzip, deflate, br, zstd\n");
     }
 }
+
+#[test]
+fn login_steps_read_compressed_answers_too() {
+    let server = WireServer::start(|hit| match hit.path.as_str() {
+        "/token" => Reply::json("")
+            .header("content-encoding", "br")
+            .body_bytes(compress("br", br#"{"access_token": "t-42"}"#)),
+        _ => Reply::new("ok"),
+    });
+    let p = Project::new();
+    p.file(
+        "profiles/z.yaml",
+        &server.yaml(
+            "login:\n  - name: token\n    method: POST\n    url: \"{URL}/token\"\n    capture: { token: $.access_token }\napply:\n  headers: { Authorization: \"Bearer {{ token }}\" }\n",
+        ),
+    );
+    p.file(
+        "requests/r.yaml",
+        &server.yaml("requests:\n  - { url: \"{URL}/r\", profile: z }\n"),
+    );
+    p.run(&["run"]).assert_code(0);
+    assert_eq!(
+        server.hits()[1].header("authorization"),
+        Some("Bearer t-42")
+    );
+}
+
+#[test]
+fn a_binary_body_is_described_not_shown() {
+    let server = WireServer::start(|_| {
+        Reply::new(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\x1b[2J".to_vec())
+            .header("content-type", "image/png")
+            .status(404)
+    });
+    let p = Project::new();
+    p.file(
+        "requests/b.yaml",
+        &server.yaml("requests:\n  - url: \"{URL}/logo.png\"\n    expect: { status: 200 }\n"),
+    );
+    let run = p.run(&["run"]);
+    run.assert_code(1);
+    run.assert_has("  body:\n    <21 bytes of image/png>\n");
+}

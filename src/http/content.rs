@@ -113,12 +113,41 @@ fn read_all(reader: impl Read) -> Result<Vec<u8>, String> {
 /// when there is none or it is unknown. A byte order mark overrides the
 /// label and is not part of the text. Bytes invalid in the charset become
 /// U+FFFD.
+///
+/// A body that is not text (its bytes are not valid in the charset and its
+/// `Content-Type` is not a text type) is described, `<N bytes of
+/// image/png>`, rather than shown as replacement characters.
 pub fn text(headers: &HeaderMap, body: &[u8]) -> String {
     let encoding = charset(headers)
         .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
         .unwrap_or(encoding_rs::UTF_8);
-    let (text, _, _) = encoding.decode(body);
+    let (text, _, malformed) = encoding.decode(body);
+    let media = headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .map(|v| header_text(v.as_bytes()))
+        .unwrap_or_default();
+    let media = media.split(';').next().unwrap_or_default().trim();
+    if malformed && !textual(media) {
+        let what = if media.is_empty() {
+            "binary data"
+        } else {
+            media
+        };
+        return format!("<{} bytes of {what}>", body.len());
+    }
     text.into_owned()
+}
+
+/// Media types whose bodies are text even when a byte is wrong.
+fn textual(media: &str) -> bool {
+    let m = media.to_ascii_lowercase();
+    m.starts_with("text/")
+        || m.ends_with("json")
+        || m.ends_with("xml")
+        || m.ends_with("+json")
+        || m.ends_with("+xml")
+        || m.contains("javascript")
+        || m.contains("x-www-form-urlencoded")
 }
 
 /// The `charset` parameter of `Content-Type`, unquoted.
@@ -211,6 +240,22 @@ mod tests {
         assert_eq!(text(&none, b"\xff\xfeo\0k\0"), "ok");
         let sjis = headers(&[("content-type", "text/plain;charset=shift_jis")]);
         assert_eq!(text(&sjis, b"\x93\xfa\x96\x7b"), "日本");
+    }
+
+    #[test]
+    fn binary_bodies_are_described_not_shown() {
+        let png = headers(&[("content-type", "image/png")]);
+        assert_eq!(
+            text(&png, b"\x89PNG\r\n\x1a\n\xff"),
+            "<9 bytes of image/png>"
+        );
+        assert_eq!(
+            text(&headers(&[]), b"\xff\xfe\xfd"),
+            "<3 bytes of binary data>"
+        );
+        let broken_text = headers(&[("content-type", "text/plain")]);
+        assert_eq!(text(&broken_text, b"a\xffb"), "a\u{fffd}b");
+        assert_eq!(text(&png, b"plain"), "plain");
     }
 
     #[test]
