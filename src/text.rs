@@ -1,8 +1,46 @@
 //! The few ways sesame writes values as text, each in one place: body
-//! excerpts, durations and counted nouns. Every writer (console, reports,
-//! messages) uses these, so the same value reads the same everywhere.
+//! excerpts, durations, counted nouns, and text made safe for a terminal.
+//! Every writer (console, reports, messages) uses these, so the same value
+//! reads the same everywhere.
 
+use std::borrow::Cow;
 use std::time::Duration;
+
+/// `text` with every character that could drive a terminal shown escaped:
+/// C0 controls (ESC, BEL, backspace, a lone CR…), DEL, C1 controls, and the
+/// Unicode line separators and bidirectional overrides, as `\u{1b}`, `\r`.
+/// Newlines and tabs stay, so multi-line bodies read as they are; a CR LF
+/// line end is a newline. The one function every output passes through
+/// (results, messages, `--verbose`), so bytes from a server never reach the
+/// terminal as commands.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(unsafe_for_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => out.push_str("\\r"),
+            c if unsafe_for_terminal(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn unsafe_for_terminal(c: char) -> bool {
+    match c {
+        '\n' | '\t' => false,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
+        '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' => true,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        _ => false,
+    }
+}
 
 /// The first `max_chars` characters of `text`, with `…` appended when
 /// something was cut. Cuts on a character boundary, never inside one.
@@ -52,6 +90,17 @@ pub fn count(n: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_controls_are_escaped_and_lines_kept() {
+        assert_eq!(printable("plain\ttext\nline"), "plain\ttext\nline");
+        assert_eq!(
+            printable("\u{1b}[31mred\u{7}\r\nnext\rover"),
+            "\\u{1b}[31mred\\u{7}\nnext\\rover"
+        );
+        assert_eq!(printable("\u{9b}2J \u{202e}x"), "\\u{9b}2J \\u{202e}x");
+        assert!(matches!(printable("café"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn excerpts_cut_on_character_boundaries() {

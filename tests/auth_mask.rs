@@ -122,6 +122,7 @@ const MASKED: &str = r#"
     requests/a.yaml
         > POST {URL}/oauth/strong
         > Authorization: Basic ***
+        > Accept-Encoding: gzip, deflate, br, zstd
         < HTTP/1.1 200 OK
         < content-type: application/json
         < content-length: 56
@@ -130,6 +131,7 @@ const MASKED: &str = r#"
         < {"access_token":"***","expires_in":900}
         > GET {URL}/totp/check
         > totp-auth: ***
+        > Accept-Encoding: gzip, deflate, br, zstd
         < HTTP/1.1 200 OK
         < content-type: application/json
         < content-length: 22
@@ -139,6 +141,7 @@ const MASKED: &str = r#"
     profile strong: logged in (2 steps, <ms>)
         > GET {URL}/protected
         > Authorization: Bearer ***
+        > Accept-Encoding: gzip, deflate, br, zstd
         < HTTP/1.1 200 OK
         < content-type: application/json
         < content-length: 11
@@ -149,23 +152,25 @@ const MASKED: &str = r#"
         > POST {URL}/echo
         > Authorization: Basic ***
         > Content-Type: application/json
+        > Accept-Encoding: gzip, deflate, br, zstd
         >
         > {"password":"***","token":"***"}
         < HTTP/1.1 200 OK
         < content-type: application/json
-        < content-length: 319
+        < content-length: 363
         < date: <date>
         <
-        < {"method":"POST","path":"/echo","query":"","headers":{"authorization":"Basic ***","content-type":"application/json","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}","content-length":"61"},"body":"{\"password\":\"***\",\"token\":\"***\"}"}
+        < {"method":"POST","path":"/echo","query":"","headers":{"authorization":"Basic ***","content-type":"application/json","accept-encoding":"gzip, deflate, br, zstd","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}","content-length":"61"},"body":"{\"password\":\"***\",\"token\":\"***\"}"}
       ✓ echo with basic  POST 200  0ms
         > GET {URL}/echo
         > Authorization: Bearer ***
+        > Accept-Encoding: gzip, deflate, br, zstd
         < HTTP/1.1 200 OK
         < content-type: application/json
-        < content-length: 178
+        < content-length: 222
         < date: <date>
         <
-        < {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer ***","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
+        < {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer ***","accept-encoding":"gzip, deflate, br, zstd","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
       ✗ a failure that quotes the token  GET 200  0ms
 
     failures:
@@ -180,7 +185,7 @@ const MASKED: &str = r#"
          = expected: == "not the token"
          = actual:   "Bearer ***"
       body:
-        {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer ***","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
+        {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer ***","accept-encoding":"gzip, deflate, br, zstd","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
 
     2 passed, 1 failed, 0 skipped (1 file) in 0.00s
 "#;
@@ -216,6 +221,7 @@ const SHOW_SECRETS: &str = r#"
     requests/a.yaml
         > POST {URL}/oauth/strong
         > Authorization: Basic Y2xpLVE3eFd2OlplYnJhLVMzY3IzdC05OTEtS3E=
+        > Accept-Encoding: gzip, deflate, br, zstd
         < HTTP/1.1 200 OK
         < content-type: application/json
         < content-length: 56
@@ -224,6 +230,7 @@ const SHOW_SECRETS: &str = r#"
         < {"access_token":"tok-strong1x110866-0","expires_in":900}
         > GET {URL}/totp/check
         > totp-auth: <code>
+        > Accept-Encoding: gzip, deflate, br, zstd
         < HTTP/1.1 200 OK
         < content-type: application/json
         < content-length: 22
@@ -233,6 +240,7 @@ const SHOW_SECRETS: &str = r#"
     profile strong: logged in (2 steps, <ms>)
         > GET {URL}/protected
         > Authorization: Bearer tok-strong1x110866-0
+        > Accept-Encoding: gzip, deflate, br, zstd
         < HTTP/1.1 200 OK
         < content-type: application/json
         < content-length: 11
@@ -243,23 +251,25 @@ const SHOW_SECRETS: &str = r#"
         > POST {URL}/echo
         > Authorization: Basic Y2xpLVE3eFd2OlB3LUh4OTMtTGFtcHJleQ==
         > Content-Type: application/json
+        > Accept-Encoding: gzip, deflate, br, zstd
         >
         > {"password":"Pw-Hx93-Lamprey","token":"tok-strong1x110866-0"}
         < HTTP/1.1 200 OK
         < content-type: application/json
-        < content-length: 319
+        < content-length: 363
         < date: <date>
         <
-        < {"method":"POST","path":"/echo","query":"","headers":{"authorization":"Basic Y2xpLVE3eFd2OlB3LUh4OTMtTGFtcHJleQ==","content-type":"application/json","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}","content-length":"61"},"body":"{\"password\":\"Pw-Hx93-Lamprey\",\"token\":\"tok-strong1x110866-0\"}"}
+        < {"method":"POST","path":"/echo","query":"","headers":{"authorization":"Basic Y2xpLVE3eFd2OlB3LUh4OTMtTGFtcHJleQ==","content-type":"application/json","accept-encoding":"gzip, deflate, br, zstd","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}","content-length":"61"},"body":"{\"password\":\"Pw-Hx93-Lamprey\",\"token\":\"tok-strong1x110866-0\"}"}
       ✓ echo with basic  POST 200  0ms
         > GET {URL}/echo
         > Authorization: Bearer tok-strong1x110866-0
+        > Accept-Encoding: gzip, deflate, br, zstd
         < HTTP/1.1 200 OK
         < content-type: application/json
-        < content-length: 178
+        < content-length: 222
         < date: <date>
         <
-        < {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer tok-strong1x110866-0","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
+        < {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer tok-strong1x110866-0","accept-encoding":"gzip, deflate, br, zstd","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
       ✗ a failure that quotes the token  GET 200  0ms
 
     failures:
@@ -274,7 +284,7 @@ const SHOW_SECRETS: &str = r#"
          = expected: == "not the token"
          = actual:   "Bearer tok-strong1x110866-0"
       body:
-        {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer tok-strong1x110866-0","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
+        {"method":"GET","path":"/echo","query":"","headers":{"authorization":"Bearer tok-strong1x110866-0","accept-encoding":"gzip, deflate, br, zstd","accept":"*/*","user-agent":"sesame/0.1.0","host":"{addr}"},"body":""}
 
     2 passed, 1 failed, 0 skipped (1 file) in 0.00s
 "#;

@@ -186,7 +186,7 @@ requests:
         $.data.users[*].userUid: [u-1, u-2]
         $.data.users[*].active: { contains: false, length: 2 }
         $..username: { eq: [alice@example.com, bob@example.com] }
-        $.data.users[?@.active == true].username: alice@example.com
+        $.data.users[?@.active == true].username: [alice@example.com]
 "#,
     );
     p.test()

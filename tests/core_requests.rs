@@ -281,7 +281,8 @@ requests:
     p.test()
         .args(&["run"])
         .status(2)
-        .stderr(r#"
+        .stderr(
+            r#"
             error: a request has at most one body
               --> requests/two.yaml:4:5
               |
@@ -289,7 +290,8 @@ requests:
               |     ^
               = hint: keep one of `json:`, `form:`, `body:`, `multipart:`
             nothing was sent
-        "#)
+        "#,
+        )
         .run();
     server.expect_no_hits();
 }

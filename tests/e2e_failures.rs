@@ -278,6 +278,7 @@ const E2E_SIGNED_OUT_SESSION_IS_REFUSED_STDOUT_1: &str = r#"
         > POST {URL}/beyondtrust/BeyondTrust/api/public/v3/Auth/Connect/Token
         > User-Agent: sesame
         > Content-Type: application/x-www-form-urlencoded
+        > Accept-Encoding: gzip, deflate, br, zstd
         >
         > grant_type=client_credentials&client_id=c02702d8-fb34-45c0-b7b1-943b48a66b02&client_secret=SnJLdHbg2b5y6lpTC42LnnFFG4nJ1P3iIpHRf9eKxLaK
         < HTTP/1.1 200 OK
@@ -290,6 +291,7 @@ const E2E_SIGNED_OUT_SESSION_IS_REFUSED_STDOUT_1: &str = r#"
         > POST {URL}/beyondtrust/BeyondTrust/api/public/v3/Auth/SignAppIn
         > User-Agent: sesame
         > Authorization: Bearer <jwt>
+        > Accept-Encoding: gzip, deflate, br, zstd
         < HTTP/1.1 200 OK
         < content-type: application/json
         < set-cookie: ASP.NET_SessionId=<sid>; path=/; HttpOnly; SameSite=Lax
@@ -301,6 +303,7 @@ const E2E_SIGNED_OUT_SESSION_IS_REFUSED_STDOUT_1: &str = r#"
         > GET {URL}/beyondtrust/BeyondTrust/api/public/v3/ManagedSystems
         > User-Agent: sesame
         > Cookie: ASP.NET_SessionId=<sid>
+        > Accept-Encoding: gzip, deflate, br, zstd
         < HTTP/1.1 200 OK
         < content-type: application/json
         < content-length: 333
@@ -311,6 +314,7 @@ const E2E_SIGNED_OUT_SESSION_IS_REFUSED_STDOUT_1: &str = r#"
         > GET {URL}/beyondtrust/BeyondTrust/api/public/v3/ManagedAccounts
         > User-Agent: sesame
         > Cookie: ASP.NET_SessionId=<sid>
+        > Accept-Encoding: gzip, deflate, br, zstd
         < HTTP/1.1 200 OK
         < content-type: application/json
         < content-length: 651
@@ -320,6 +324,7 @@ const E2E_SIGNED_OUT_SESSION_IS_REFUSED_STDOUT_1: &str = r#"
       ✓ managed accounts  GET 200  0ms
         > GET {URL}/beyondtrust/BeyondTrust/api/public/v3/ManagedSystems
         > User-Agent: sesame
+        > Accept-Encoding: gzip, deflate, br, zstd
         < HTTP/1.1 401 Unauthorized
         < content-type: text/plain; charset=utf-8
         < content-length: 22
@@ -329,7 +334,8 @@ const E2E_SIGNED_OUT_SESSION_IS_REFUSED_STDOUT_1: &str = r#"
       ✓ without the session  GET 401  0ms
         > POST {URL}/beyondtrust/BeyondTrust/api/public/v3/Auth/Signout
         > User-Agent: sesame
-        > Cookie: ASP.NET_SessionId=<sid>; ASP.NET_SessionId=<sid>
+        > Cookie: ASP.NET_SessionId=<sid>
+        > Accept-Encoding: gzip, deflate, br, zstd
         < HTTP/1.1 200 OK
         < content-type: text/plain; charset=utf-8
         < set-cookie: ASP.NET_SessionId=; path=/; HttpOnly; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT

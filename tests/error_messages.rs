@@ -335,7 +335,8 @@ fn missing_url() {
 #[test]
 fn two_bodies() {
     load_error("requests:\n  - url: \"{URL}/x\"\n    json: {}\n    form: { a: b }\n")
-        .stderr(r#"
+        .stderr(
+            r#"
             error: a request has at most one body
               --> requests/a.yaml:2:5
               |
@@ -343,7 +344,8 @@ fn two_bodies() {
               |     ^
               = hint: keep one of `json:`, `form:`, `body:`, `multipart:`
             nothing was sent
-        "#)
+        "#,
+        )
         .run();
 }
 

@@ -37,3 +37,13 @@ mod signals;
 mod smoke;
 #[allow(dead_code)]
 mod test;
+mod wire_charsets;
+mod wire_compression;
+mod wire_cookies;
+mod wire_headers;
+mod wire_jsonpath;
+mod wire_numbers;
+#[allow(dead_code)]
+mod wire_server;
+mod wire_terminal;
+mod wire_urls;

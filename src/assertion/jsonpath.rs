@@ -88,15 +88,30 @@ impl JsonPath {
             .collect()
     }
 
-    /// What matchers compare: `None` when nothing is selected, the node when
-    /// one is, an array of the nodes when several are.
+    /// Whether the query is singular (RFC 9535 §2.3.5.1): only name and
+    /// index selectors, one per segment, no descendant segment. Only a
+    /// singular query can select at most one node whatever the document.
+    pub fn is_singular(&self) -> bool {
+        let single = |s: &Selector| matches!(s, Selector::Name(_) | Selector::Index(_));
+        self.query.segments.iter().all(|segment| match segment {
+            Segment::Selector(s) => single(s),
+            Segment::Selectors(list) => list.len() == 1 && single(&list[0]),
+            Segment::Descendant(_) => false,
+        })
+    }
+
+    /// What matchers compare and captures keep. A singular query yields
+    /// the value of its node, or `None` when there is none. Any other query
+    /// (filter, wildcard, slice, descendant, several selectors) yields its
+    /// nodelist as an array, in document order, however many nodes it holds:
+    /// one match is `[node]`, none is `[]`. The shape depends on the query,
+    /// never on the data.
     pub fn select_actual(&self, doc: &Value) -> Option<Value> {
         let mut nodes = self.select(doc);
-        match nodes.len() {
-            0 => None,
-            1 => nodes.pop().cloned(),
-            _ => Some(Value::Array(nodes.into_iter().cloned().collect())),
+        if self.is_singular() {
+            return nodes.pop().cloned();
         }
+        Some(Value::Array(nodes.into_iter().cloned().collect()))
     }
 }
 
@@ -358,15 +373,23 @@ mod tests {
     }
 
     #[test]
-    fn select_actual_is_none_one_or_array() {
-        let doc = json!({"a": [7], "b": null});
+    fn singular_queries_yield_the_value_others_the_nodelist() {
+        let doc = json!({"a": [7], "b": null, "u": [{"on": true}, {"on": false}]});
         let one = |p: &str| JsonPath::parse(p).unwrap().select_actual(&doc);
         assert_eq!(one("$.missing"), None);
         assert_eq!(one("$.a[0]"), Some(json!(7)));
+        assert_eq!(one("$['a'][-1]"), Some(json!(7)));
         assert_eq!(one("$.b"), Some(Value::Null));
         assert_eq!(one("$.a"), Some(json!([7])));
-        assert_eq!(one("$.a[*]"), Some(json!(7)));
-        assert_eq!(one("$.*"), Some(json!([[7], null])));
+        assert_eq!(one("$"), Some(doc.clone()));
+        // Non-singular: a list, whatever the number of nodes.
+        assert_eq!(one("$.a[*]"), Some(json!([7])));
+        assert_eq!(one("$.a[5:]"), Some(json!([])));
+        assert_eq!(one("$.u[?@.on == true]"), Some(json!([{"on": true}])));
+        assert_eq!(one("$.u[?@.on == 3]"), Some(json!([])));
+        assert_eq!(one("$..on"), Some(json!([true, false])));
+        assert_eq!(one("$['a','b']"), Some(json!([[7], null])));
+        assert_eq!(one("$.*"), Some(json!([[7], null, doc["u"].clone()])));
     }
 
     #[test]
@@ -377,7 +400,7 @@ mod tests {
         // Segments after the split still see the real root in filters.
         let doc = json!({"k": 1, "x": [{"a": {"v": 1}, "d": {"v": 2}}]});
         let path = JsonPath::parse("$.x..['a','d'][?@ == $.k]").unwrap();
-        assert_eq!(path.select_actual(&doc), Some(json!(1)));
+        assert_eq!(path.select_actual(&doc), Some(json!([1])));
     }
 
     #[test]
@@ -443,17 +466,17 @@ mod tests {
         let doc = json!([[0, 1, 2], [42], [1], {"tags": ["x"]}, {"tags": ["y"]}]);
         let select = |p: &str| JsonPath::parse(p).unwrap().select_actual(&doc);
         // RFC: [[0,1,2],[42]]; the crate tests `@` itself (see docs).
-        assert_eq!(select("$[?@[?@>1]]"), None);
+        assert_eq!(select("$[?@[?@>1]]"), Some(json!([])));
         assert_eq!(
             select("$[?@.tags[?@ == 'x']]"),
-            Some(json!({"tags": ["x"]}))
+            Some(json!([{"tags": ["x"]}]))
         );
         let deep = json!([[5], [[7]], [0]]);
         let got = JsonPath::parse("$[?@..[?@>1]]")
             .unwrap()
             .select_actual(&deep);
         // RFC: [[5], [[7]]]; `[5]` is missed because the filter meets `@` itself.
-        assert_eq!(got, Some(json!([[7]])));
+        assert_eq!(got, Some(json!([[[7]]])));
     }
 
     // ------------------------------------------------------------------

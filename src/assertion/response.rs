@@ -10,26 +10,67 @@ use crate::assertion::matcher::{Matcher, Mismatch};
 use crate::assertion::spec::{CapturePlan, CaptureSource, ExpectPlan, MatcherPlan, RegexFrom};
 use crate::diagnostic::Location;
 use crate::http::Incoming;
+use crate::http::content::Coding;
 use crate::template::Scope;
 
-/// The response body as JSON, parsed once for every expectation and capture.
-pub struct Body<'a> {
-    pub text: std::borrow::Cow<'a, str>,
+/// The response body read once for every expectation and capture: its
+/// content codings undone, decoded with its charset, parsed as JSON on
+/// first use.
+pub struct Body {
+    pub text: String,
+    /// Why the body could not be read at all (a content coding sesame
+    /// cannot undo): every body and JSON expectation fails with it.
+    unreadable: Option<String>,
     json: std::cell::OnceCell<Option<Value>>,
 }
 
-impl<'a> Body<'a> {
-    pub fn new(bytes: &'a [u8]) -> Body<'a> {
+impl Body {
+    pub fn new(inc: &Incoming) -> Body {
+        let unreadable = match &inc.coding {
+            Coding::Undecodable { coding, reason } => Some(format!(
+                "the response body could not be decoded from {coding}: {reason}"
+            )),
+            _ => None,
+        };
         Body {
-            text: String::from_utf8_lossy(bytes),
+            text: inc.text().to_string(),
+            unreadable,
             json: std::cell::OnceCell::new(),
         }
     }
 
     pub fn json(&self) -> Option<&Value> {
         self.json
-            .get_or_init(|| serde_json::from_str(&self.text).ok())
+            .get_or_init(|| {
+                if self.unreadable.is_some() {
+                    return None;
+                }
+                serde_json::from_str(&self.text).ok()
+            })
             .as_ref()
+    }
+
+    /// Why the body is not JSON, for a failure.
+    fn not_json(&self) -> String {
+        self.unreadable
+            .clone()
+            .unwrap_or_else(|| "the response body is not JSON".into())
+    }
+}
+
+/// What a header expectation or capture sees: nothing when absent, the
+/// value when sent once, every value in order when repeated (`Set-Cookie`
+/// included: values are never joined).
+fn header_actual(inc: &Incoming, name: &str) -> Option<Value> {
+    let mut values: Vec<Value> = inc
+        .header_values(name)
+        .into_iter()
+        .map(Value::String)
+        .collect();
+    match values.len() {
+        0 => None,
+        1 => values.pop(),
+        _ => Some(Value::Array(values)),
     }
 }
 
@@ -52,13 +93,7 @@ pub fn evaluate(e: &ExpectPlan, inc: &Incoming, body: &Body, scope: &Scope) -> V
         });
     }
     for check in &e.headers {
-        let values: Vec<&str> = inc
-            .headers
-            .get_all(check.target.as_str())
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
-        let actual = (!values.is_empty()).then(|| Value::String(values.join(", ")));
+        let actual = header_actual(inc, &check.target);
         run_check(
             &mut failures,
             &format!("headers {}", check.target),
@@ -69,39 +104,20 @@ pub fn evaluate(e: &ExpectPlan, inc: &Incoming, body: &Body, scope: &Scope) -> V
         );
     }
     if !e.json.is_empty() {
-        match body.json() {
-            None => failures.push(Failure {
-                key: "json".into(),
-                message: "the response body is not JSON".into(),
-                expected: Some("a JSON body".into()),
-                actual: Some(crate::text::excerpt(&body.text, 80)),
-                location: e.json.first().map(|c| c.location.clone()),
-            }),
-            Some(doc) => {
-                for check in &e.json {
-                    let actual = check.target.select_actual(doc);
-                    run_check(
-                        &mut failures,
-                        &format!("json {}", check.target.as_str()),
-                        &check.matcher,
-                        actual.as_ref(),
-                        scope,
-                        &check.location,
-                    );
-                }
-            }
-        }
+        check_json(&mut failures, e, body, scope);
     }
     if let Some(check) = &e.body {
-        let actual = Value::String(body.text.to_string());
-        run_check(
-            &mut failures,
-            "body",
-            &check.matcher,
-            Some(&actual),
-            scope,
-            &check.location,
-        );
+        match &body.unreadable {
+            Some(why) => failures.push(Failure::new("body", why.clone(), Some(&check.location))),
+            None => run_check(
+                &mut failures,
+                "body",
+                &check.matcher,
+                Some(&Value::String(body.text.clone())),
+                scope,
+                &check.location,
+            ),
+        }
     }
     if let Some(check) = &e.duration {
         let actual = Value::from(inc.duration.as_millis() as u64);
@@ -115,6 +131,40 @@ pub fn evaluate(e: &ExpectPlan, inc: &Incoming, body: &Body, scope: &Scope) -> V
         );
     }
     failures
+}
+
+/// The `json:` expectations, against the body parsed once.
+fn check_json(failures: &mut Vec<Failure>, e: &ExpectPlan, body: &Body, scope: &Scope) {
+    let Some(doc) = body.json() else {
+        failures.push(Failure {
+            key: "json".into(),
+            message: body.not_json(),
+            expected: Some("a JSON body".into()),
+            actual: Some(crate::text::excerpt(&body.text, 80)),
+            location: e.json.first().map(|c| c.location.clone()),
+        });
+        return;
+    };
+    for check in &e.json {
+        let mut actual = check.target.select_actual(doc);
+        // `exists` asks whether a nodelist holds any node.
+        if matches!(check.matcher, MatcherPlan::Static(Matcher::Exists(_)))
+            && actual
+                .as_ref()
+                .is_some_and(|v| v == &Value::Array(Vec::new()))
+            && !check.target.is_singular()
+        {
+            actual = None;
+        }
+        run_check(
+            failures,
+            &format!("json {}", check.target.as_str()),
+            &check.matcher,
+            actual.as_ref(),
+            scope,
+            &check.location,
+        );
+    }
 }
 
 fn run_check(
@@ -187,17 +237,11 @@ pub fn capture(
         };
         let value = match &c.source {
             CaptureSource::JsonPath(jp) => {
-                let doc = body
-                    .json()
-                    .ok_or_else(|| missing("the response body is not JSON".into()))?;
+                let doc = body.json().ok_or_else(|| missing(body.not_json()))?;
                 jp.select_actual(doc)
                     .ok_or_else(|| missing(format!("{} selected nothing", jp.as_str())))?
             }
-            CaptureSource::Header(name) => inc
-                .headers
-                .get(name.as_str())
-                .and_then(|v| v.to_str().ok())
-                .map(|v| Value::String(v.to_string()))
+            CaptureSource::Header(name) => header_actual(inc, name)
                 .ok_or_else(|| missing(format!("no header `{name}` in the response")))?,
             CaptureSource::Cookie(name) => inc
                 .set_cookies
@@ -208,13 +252,9 @@ pub fn capture(
                 .ok_or_else(|| missing(format!("no cookie `{name}` was set")))?,
             CaptureSource::Regex { regex, from } => {
                 let hay: String = match from {
-                    RegexFrom::Body => body.text.to_string(),
-                    RegexFrom::Header(h) => inc
-                        .headers
-                        .get(h.as_str())
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_string(),
+                    RegexFrom::Body => body.text.clone(),
+                    // Every value, one per line, so a pattern can find any.
+                    RegexFrom::Header(h) => inc.header_values(h).join("\n"),
                 };
                 let caps = regex
                     .captures(&hay)

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::cookie::Jar;
+use crate::http::Jar;
 use serde_json::Value;
 
 use crate::http::{Credentials, Origin};
@@ -20,8 +20,10 @@ pub struct Creds {
     pub generation: u64,
     pub headers: Vec<(String, String)>,
     pub query: Vec<(String, String)>,
-    /// The login steps' cookies, when `apply: cookies: true`.
-    pub jar: Option<Arc<Jar>>,
+    /// The profile's cookie jar: the login steps' cookies when `apply:
+    /// cookies: true`, and every cookie the profile's requests receive. Its
+    /// requests' `Cookie` headers come from it alone.
+    pub jar: Arc<Jar>,
     /// `None`: any origin may receive them.
     pub hosts: Option<Vec<Origin>>,
     pub captures: HashMap<String, Value>,
@@ -38,7 +40,6 @@ impl Creds {
         Credentials {
             headers: &self.headers,
             query: &self.query,
-            cookies: self.jar.as_deref(),
             hosts: self.hosts.as_deref(),
         }
     }

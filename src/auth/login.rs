@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::cookie::Jar;
+use crate::http::Jar;
 use serde_json::Value;
 
 use crate::auth::context::AuthContext;

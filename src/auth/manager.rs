@@ -196,7 +196,11 @@ impl AuthManager {
             generation: state.generation,
             headers: got.headers,
             query: got.query,
-            jar: plan.apply_cookies.then_some(got.jar),
+            jar: if plan.apply_cookies {
+                got.jar
+            } else {
+                Arc::default()
+            },
             hosts: got.hosts,
             captures: got.captures,
             secrets,
@@ -227,7 +231,7 @@ impl AuthManager {
             generation,
             headers: cached.headers,
             query: cached.query,
-            jar: None,
+            jar: Arc::default(),
             hosts,
             captures: cached.captures,
             secrets,
@@ -344,10 +348,9 @@ impl AuthManager {
 
     async fn log_out(&self, plan: &ProfilePlan, creds: &Creds) {
         let scope = self.ctx.profile_scope(&creds.secrets, &creds.captures);
-        let jar = creds.jar.clone().unwrap_or_default();
         for step in &plan.logout {
             let c = creds.credentials();
-            if let Err(e) = login::run_step(&self.ctx, step, &scope, &jar, Some(&c)).await {
+            if let Err(e) = login::run_step(&self.ctx, step, &scope, &creds.jar, Some(&c)).await {
                 self.ctx.exchange.message(
                     Level::Warning,
                     format!(

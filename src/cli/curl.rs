@@ -130,7 +130,9 @@ fn render_curl(
     });
     let q = |s: &str| quote_live(s, token_cmd.as_deref());
     if let Some(p) = profile {
-        for (k, _) in &p.apply_query {
+        // The request's own parameter replaces the profile's of that name.
+        let own: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        for (k, _) in p.apply_query.iter().filter(|(k, _)| !own.contains(k)) {
             url.query_pairs_mut().append_pair(k, TOKEN);
         }
     }

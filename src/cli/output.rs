@@ -30,11 +30,12 @@ impl Output {
         }
     }
 
-    /// Prints a line on stdout; a closed pipe (`sesame schema | head`) ends
-    /// the output quietly instead of panicking.
+    /// Prints a line on stdout, control characters escaped (a token or a
+    /// body a server sent never drives the terminal); a closed pipe
+    /// (`sesame schema | head`) ends the output quietly instead of panicking.
     pub fn say(&self, text: &str) {
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), "{text}");
+        let _ = writeln!(std::io::stdout().lock(), "{}", crate::text::printable(text));
     }
 
     pub fn warn(&self, text: &str) {
@@ -47,7 +48,7 @@ impl Output {
         } else {
             "warning".into()
         };
-        eprintln!("{label}: {text}");
+        eprintln!("{label}: {}", crate::text::printable(text));
     }
 
     pub fn error(&self, text: &str) {
@@ -60,7 +61,7 @@ impl Output {
         } else {
             "error".into()
         };
-        eprintln!("{label}: {text}");
+        eprintln!("{label}: {}", crate::text::printable(text));
     }
 }
 

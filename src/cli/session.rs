@@ -127,10 +127,15 @@ fn render_environment(
         fingerprint: String::new(),
         errors: Vec::new(),
     };
+    let events = crate::source::written::Events::default();
     for (k, node) in vars {
         let scope = base.with(Arc::new(env.vars.clone()));
+        let value = match project.config_file.as_ref() {
+            Some(f) => events.value(&f.text, node),
+            None => node.value.clone(),
+        };
         let result = engine
-            .compile_value(&node.value)
+            .compile_value(&value)
             .and_then(|tv| tv.render(&scope));
         match result {
             Ok(v) => {
@@ -229,25 +234,26 @@ fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, Value>, Diagnostic> {
     Ok(out)
 }
 
+/// A `--var` value: `true`, `false`, and numbers written as plain decimals
+/// (`42`, `-7`, `1.10`, `98765432109876543210`) keep their type, and a
+/// number its digits; anything else (`05`, `1e3`, `.5`, `+1`) is text.
 fn typed(text: &str) -> Value {
     match text {
         "true" => return Value::Bool(true),
         "false" => return Value::Bool(false),
         _ => {}
     }
-    let canonical_int = text.parse::<i64>().ok().filter(|n| n.to_string() == text);
-    if let Some(n) = canonical_int {
-        return Value::from(n);
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match unsigned.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let plain = digits(int) && (int == "0" || !int.starts_with('0')) && frac.is_none_or(digits);
+    match serde_json::from_str::<serde_json::Number>(text) {
+        Ok(n) if plain => Value::Number(n),
+        _ => Value::String(text.to_string()),
     }
-    if text.contains('.')
-        && !text.starts_with('.')
-        && !text.ends_with('.')
-        && let Ok(f) = text.parse::<f64>()
-        && f.is_finite()
-    {
-        return Value::from(f);
-    }
-    Value::String(text.to_string())
 }
 
 impl Session {
@@ -354,6 +360,14 @@ mod tests {
         assert_eq!(typed("5"), Value::from(5));
         assert_eq!(typed("05"), Value::from("05"));
         assert_eq!(typed("1.5"), Value::from(1.5));
+        assert_eq!(typed("1.10").to_string(), "1.10");
+        assert_eq!(typed("-0.50").to_string(), "-0.50");
+        let big = typed("98765432109876543210");
+        assert!(big.is_number());
+        assert_eq!(big.to_string(), "98765432109876543210");
+        for text in ["05", "1e3", ".5", "1.", "+1", "-", "1.2.3", "0x1F", "1_000"] {
+            assert_eq!(typed(text), Value::from(text), "{text}");
+        }
         assert_eq!(typed("true"), Value::Bool(true));
         assert_eq!(typed("abc"), Value::from("abc"));
         assert!(parse_vars(&["novalue".into()]).is_err());

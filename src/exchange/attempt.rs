@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use reqwest::cookie::Jar;
+use crate::http::Jar;
 use serde_json::Value;
 
 use crate::assertion::{Body, Failure, capture, evaluate};
@@ -163,7 +163,7 @@ fn judge(
         show(ex, opts, out, Some(inc));
         return Verdict::Unauthorized;
     }
-    let body = Body::new(&inc.body);
+    let body = Body::new(inc);
     let failures = evaluate(&req.expect, inc, &body, scope);
     let verdict = if failures.is_empty() {
         match capture(&req.captures, inc, &body) {

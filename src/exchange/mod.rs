@@ -10,6 +10,7 @@
 pub mod attempt;
 pub mod multipart;
 pub mod render;
+pub mod target;
 pub mod verbose;
 
 use std::sync::Arc;
@@ -62,9 +63,10 @@ impl Exchange {
         let _ = self.events.send(event);
     }
 
-    /// A note outside any request, masked.
+    /// A note outside any request, masked and safe for a terminal.
     pub fn message(&self, level: Level, text: impl AsRef<str>) {
-        let text = self.redactor.redact(text.as_ref()).into_owned();
+        let masked = self.redactor.redact(text.as_ref());
+        let text = crate::text::printable(&masked).into_owned();
         self.emit(Event::Message { level, text });
     }
 }

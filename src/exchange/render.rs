@@ -42,22 +42,7 @@ pub fn render(ex: &Exchange, req: &RequestPlan, scope: &Scope) -> Result<Outgoin
 
 /// The URL with the request's `query:` appended.
 fn url(req: &RequestPlan, scope: &Scope) -> Result<url::Url, Failure> {
-    let mut url = match &req.static_url {
-        Some(u) => u.clone(),
-        None => {
-            let url_text = req
-                .url
-                .render(scope)
-                .map_err(|e| template_failure(req, "url", e))?;
-            url::Url::parse(url_text.trim()).map_err(|e| {
-                Failure::new(
-                    "url",
-                    format!("`{}` is not a valid URL: {e}", url_text.trim()),
-                    Some(&req.location),
-                )
-            })?
-        }
-    };
+    let mut url = crate::exchange::target::render_url(req, scope)?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Failure::new(
             "url",

@@ -1,8 +1,14 @@
 //! A request and its response as text, for `--verbose`, masked by the
-//! run's redactor before anything is cut.
+//! run's redactor before anything is cut, and escaped for the terminal.
+
+use std::fmt::Write as _;
 
 use crate::http::{Incoming, Outgoing};
 use crate::secret::Redactor;
+use crate::text::printable;
+
+/// The most of a response body `--verbose` shows, in characters.
+const BODY_SHOWN: usize = 4000;
 
 /// `request` and `response` as text, for `--verbose`.
 pub fn exchange_text(
@@ -10,8 +16,15 @@ pub fn exchange_text(
     out: &Outgoing,
     inc: Option<&Incoming>,
 ) -> (String, Option<String>) {
-    use std::fmt::Write as _;
-    let r = redactor;
+    let req = request_text(redactor, out, inc);
+    let resp = inc.map(|i| response_text(redactor, i));
+    (
+        printable(&req).into_owned(),
+        resp.map(|r| printable(&r).into_owned()),
+    )
+}
+
+fn request_text(r: &Redactor, out: &Outgoing, inc: Option<&Incoming>) -> String {
     let (method, url, headers) = match inc {
         Some(i) => (&i.method, &i.url, &i.request_headers),
         None => (&out.method, &out.url, &out.headers),
@@ -28,23 +41,26 @@ pub fn exchange_text(
     if let Some(b) = &out.body {
         let _ = write!(req, "\n{}\n", r.redact(&String::from_utf8_lossy(b)));
     }
-    let resp = inc.map(|i| {
-        let mut s = format!("{:?} {}\n", i.version, i.status);
-        for (k, v) in &i.headers {
-            let _ = writeln!(
-                s,
-                "{k}: {}",
-                r.header_value(k.as_str(), v.to_str().unwrap_or("<binary>"))
-            );
-        }
-        if !i.body.is_empty() {
-            let _ = write!(
-                s,
-                "\n{}\n",
-                crate::text::excerpt(&r.redact(&String::from_utf8_lossy(&i.body)), 4000)
-            );
-        }
-        s
-    });
-    (req, resp)
+    req
+}
+
+/// Status line, headers, a note when the body was compressed, the body as
+/// text in its charset.
+fn response_text(r: &Redactor, i: &Incoming) -> String {
+    let mut s = format!("{:?} {}\n", i.version, i.status);
+    for (k, v) in &i.headers {
+        let v = crate::http::content::header_text(v.as_bytes());
+        let _ = writeln!(s, "{k}: {}", r.header_value(k.as_str(), &v));
+    }
+    if let Some(note) = i.coding.note() {
+        let _ = writeln!(s, "{note}");
+    }
+    if !i.body.is_empty() {
+        let _ = write!(
+            s,
+            "\n{}\n",
+            crate::text::excerpt(&r.redact(i.text()), BODY_SHOWN)
+        );
+    }
+    s
 }

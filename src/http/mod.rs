@@ -2,9 +2,12 @@
 //! sesame's own redirect loop, so credentials never follow a redirect to an
 //! origin outside their profile's hosts.
 
+pub mod content;
+pub mod jar;
 pub mod origin;
 pub mod send;
 
+pub use jar::Jar;
 pub use origin::{Origin, same_origin};
 pub use send::{Credentials, Incoming, Outgoing, send};
 

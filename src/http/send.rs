@@ -5,12 +5,12 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use url::Url;
 
-use crate::http::{Origin, same_origin};
+use crate::http::content::{self, Coding};
+use crate::http::{Jar, Origin, same_origin};
 
 /// Redirects followed at most, as DESIGN.md says.
 pub const MAX_REDIRECTS: usize = 10;
@@ -37,8 +37,6 @@ pub struct Outgoing {
 pub struct Credentials<'a> {
     pub headers: &'a [(String, String)],
     pub query: &'a [(String, String)],
-    /// The cookies the login steps received, when `apply: cookies: true`.
-    pub cookies: Option<&'a Jar>,
     /// Origins that may receive the credentials; `None` = any.
     pub hosts: Option<&'a [Origin]>,
 }
@@ -55,7 +53,12 @@ pub struct Incoming {
     pub status: StatusCode,
     pub version: reqwest::Version,
     pub headers: HeaderMap,
+    /// The body with its content codings undone (see [`Incoming::coding`]).
     pub body: Vec<u8>,
+    /// How the body came over the wire.
+    pub coding: Coding,
+    /// The body as text, decoded once on first use (see [`Incoming::text`]).
+    pub text: std::sync::OnceLock<String>,
     pub duration: Duration,
     /// The last request sent (after redirects), as sent.
     pub method: Method,
@@ -65,8 +68,32 @@ pub struct Incoming {
     pub set_cookies: Vec<String>,
 }
 
-/// Sends `out`, adding `creds` where allowed; cookies go to and come from `jar`.
-#[allow(clippy::too_many_lines)] // split by issue 7's runner redesign
+impl Incoming {
+    /// The body as text, in the charset of its `Content-Type`, decoded
+    /// once for every reader. A body whose coding could not be undone is
+    /// described, never shown as text.
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| match &self.coding {
+            Coding::Undecodable { coding, .. } => {
+                format!("<{} bytes, {coding}-encoded, not decoded>", self.body.len())
+            }
+            _ => content::text(&self.headers, &self.body),
+        })
+    }
+
+    /// Every value of the header `name`, in the order received.
+    pub fn header_values(&self, name: &str) -> Vec<String> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .map(|v| content::header_text(v.as_bytes()))
+            .collect()
+    }
+}
+
+/// Sends `out`, adding `creds` where allowed. Cookies go to and come from
+/// `jar`, the jar of whoever the request runs as (its profile, or its file
+/// for a request without one): its `Cookie` header comes from that jar only.
 pub async fn send(
     client: &reqwest::Client,
     out: &Outgoing,
@@ -82,52 +109,7 @@ pub async fn send(
     let mut set_cookies = Vec::new();
     for hop in 0..=MAX_REDIRECTS {
         let cross_origin = hop > 0 && !same_origin(&url, &out.url);
-        // A profile without `hosts` may be sent to any origin the request
-        // names, but a redirect the server chooses must not carry it elsewhere.
-        let allowed = creds.filter(|c| c.allowed(&url) && (c.hosts.is_some() || !cross_origin));
-        let mut hop_url = url.clone();
-        if let Some(c) = allowed
-            && !c.query.is_empty()
-        {
-            let mut pairs = hop_url.query_pairs_mut();
-            for (k, v) in c.query {
-                pairs.append_pair(k, v);
-            }
-        }
-        let mut headers: Vec<(String, String)> = out
-            .headers
-            .iter()
-            .filter(|(k, _)| {
-                !(cross_origin && CROSS_ORIGIN_STRIPPED.contains(&k.to_ascii_lowercase().as_str()))
-            })
-            .cloned()
-            .collect();
-        if let Some(c) = allowed {
-            for (k, v) in c.headers {
-                if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(k)) {
-                    headers.push((k.clone(), v.clone()));
-                }
-            }
-        }
-        let mut cookie = jar
-            .cookies(&url)
-            .and_then(|v| v.to_str().ok().map(str::to_string));
-        if let Some(profile_jar) = allowed.and_then(|c| c.cookies)
-            && let Some(pc) = profile_jar.cookies(&url)
-            && let Ok(pc) = pc.to_str()
-        {
-            cookie = Some(match cookie {
-                Some(c) => format!("{c}; {pc}"),
-                None => pc.to_string(),
-            });
-        }
-        if let Some(c) = cookie
-            && !headers
-                .iter()
-                .any(|(h, _)| h.eq_ignore_ascii_case("cookie"))
-        {
-            headers.push(("Cookie".into(), c));
-        }
+        let (hop_url, headers) = hop_request(out, &url, cross_origin, creds, jar);
         let remaining = out.timeout.saturating_sub(start.elapsed());
         if remaining.is_zero() {
             return Err(format!(
@@ -135,20 +117,11 @@ pub async fn send(
                 crate::text::duration(out.timeout)
             ));
         }
-        let mut builder = client
+        let builder = client
             .request(method.clone(), hop_url.clone())
             .timeout(remaining)
             .headers(header_map(&headers)?);
-        if let Some(b) = &body {
-            builder = builder.body(b.clone());
-        } else if let Some(path) = &body_file {
-            // A known length, not chunked: many upload endpoints refuse
-            // chunked bodies.
-            let (file, len) = file_body(path).await?;
-            builder = builder
-                .header(reqwest::header::CONTENT_LENGTH, len)
-                .body(file);
-        }
+        let builder = with_body(builder, body.as_ref(), body_file.as_deref()).await?;
         let resp = builder
             .send()
             .await
@@ -156,18 +129,13 @@ pub async fn send(
         let status = resp.status();
         let version = resp.version();
         let resp_headers = resp.headers().clone();
-        let hop_cookies: Vec<&HeaderValue> = resp_headers.get_all("set-cookie").iter().collect();
-        if !hop_cookies.is_empty() {
-            jar.set_cookies(&mut hop_cookies.iter().copied(), &url);
-            if let Some(profile_jar) = allowed.and_then(|c| c.cookies) {
-                profile_jar.set_cookies(&mut hop_cookies.iter().copied(), &url);
-            }
-            set_cookies.extend(
-                hop_cookies
-                    .iter()
-                    .filter_map(|v| v.to_str().ok().map(str::to_string)),
-            );
-        }
+        let hop_cookies: Vec<String> = resp_headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| content::header_text(v.as_bytes()))
+            .collect();
+        jar.store(hop_cookies.iter().map(String::as_str), &url);
+        set_cookies.extend(hop_cookies);
         let location = resp_headers
             .get("location")
             .and_then(|l| l.to_str().ok())
@@ -190,21 +158,77 @@ pub async fn send(
                     .bytes()
                     .await
                     .map_err(|e| transport_error(&e, out.timeout))?;
-                return Ok(Incoming {
-                    status,
-                    version,
-                    headers: resp_headers,
-                    body: bytes.to_vec(),
-                    duration: stopwatch.elapsed(),
+                let (body, coding) = content::decode(&resp_headers, bytes.to_vec());
+                let sent = Sent {
                     method,
                     url: hop_url,
-                    request_headers: headers,
+                    headers,
                     set_cookies,
-                });
+                };
+                return Ok(incoming(
+                    status,
+                    version,
+                    resp_headers,
+                    body,
+                    coding,
+                    stopwatch,
+                    sent,
+                ));
             }
         }
     }
     Err(format!("more than {MAX_REDIRECTS} redirects"))
+}
+
+/// `builder` with the request's body: bytes, or a file streamed with its
+/// length (not chunked: many upload endpoints refuse chunked bodies).
+async fn with_body(
+    builder: reqwest::RequestBuilder,
+    body: Option<&Vec<u8>>,
+    body_file: Option<&std::path::Path>,
+) -> Result<reqwest::RequestBuilder, String> {
+    Ok(match (body, body_file) {
+        (Some(b), _) => builder.body(b.clone()),
+        (None, Some(path)) => {
+            let (file, len) = file_body(path).await?;
+            builder
+                .header(reqwest::header::CONTENT_LENGTH, len)
+                .body(file)
+        }
+        (None, None) => builder,
+    })
+}
+
+/// What went out on the last hop, for the response's record.
+struct Sent {
+    method: Method,
+    url: Url,
+    headers: Vec<(String, String)>,
+    set_cookies: Vec<String>,
+}
+
+fn incoming(
+    status: StatusCode,
+    version: reqwest::Version,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    coding: Coding,
+    stopwatch: crate::clock::Stopwatch,
+    sent: Sent,
+) -> Incoming {
+    Incoming {
+        status,
+        version,
+        headers,
+        body,
+        coding,
+        text: std::sync::OnceLock::new(),
+        duration: stopwatch.elapsed(),
+        method: sent.method,
+        url: sent.url,
+        request_headers: sent.headers,
+        set_cookies: sent.set_cookies,
+    }
 }
 
 /// The bytes of `path` as a streamed body, and their length.
@@ -213,6 +237,62 @@ async fn file_body(path: &std::path::Path) -> Result<(reqwest::Body, u64), Strin
     let file = tokio::fs::File::open(path).await.map_err(cannot)?;
     let len = file.metadata().await.map_err(cannot)?.len();
     Ok((reqwest::Body::from(file), len))
+}
+
+/// The URL and headers of one hop: the profile's query parameters and
+/// headers where allowed (a request's own of the same name win), the
+/// cookies of `jar`, and `Accept-Encoding` unless the request set its own.
+fn hop_request(
+    out: &Outgoing,
+    url: &Url,
+    cross_origin: bool,
+    creds: Option<&Credentials<'_>>,
+    jar: &Jar,
+) -> (Url, Vec<(String, String)>) {
+    // A profile without `hosts` may be sent to any origin the request
+    // names, but a redirect the server chooses must not carry it elsewhere.
+    let allowed = creds.filter(|c| c.allowed(url) && (c.hosts.is_some() || !cross_origin));
+    let mut hop_url = url.clone();
+    if let Some(c) = allowed
+        && !c.query.is_empty()
+    {
+        let own: Vec<String> = hop_url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        let mut pairs = hop_url.query_pairs_mut();
+        for (k, v) in c.query.iter().filter(|(k, _)| !own.contains(k)) {
+            pairs.append_pair(k, v);
+        }
+    }
+    let mut headers: Vec<(String, String)> = out
+        .headers
+        .iter()
+        .filter(|(k, _)| {
+            !(cross_origin && CROSS_ORIGIN_STRIPPED.contains(&k.to_ascii_lowercase().as_str()))
+        })
+        .cloned()
+        .collect();
+    let has = |headers: &[(String, String)], name: &str| {
+        headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(name))
+    };
+    if let Some(c) = allowed {
+        for (k, v) in c.headers {
+            if !has(&headers, k) {
+                headers.push((k.clone(), v.clone()));
+            }
+        }
+    }
+    // A profile's jar holds its credentials: never sent outside its hosts.
+    let cookie = (creds.is_none() || allowed.is_some())
+        .then(|| jar.header(url))
+        .flatten();
+    if let Some(c) = cookie
+        && !has(&headers, "cookie")
+    {
+        headers.push(("Cookie".into(), c));
+    }
+    if !has(&headers, "accept-encoding") {
+        headers.push(("Accept-Encoding".into(), content::ACCEPT_ENCODING.into()));
+    }
+    (hop_url, headers)
 }
 
 fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {

@@ -30,14 +30,20 @@ pub fn dry_run(
         Err(f) => return Err((res, f)),
     };
     if let Some(p) = profile.and_then(|p| rt.auth.plan(p)) {
+        // As when sent: the request's own header or query parameter
+        // replaces the profile's of the same name.
         let stand_in = format!("<credentials of profile {}>", p.name);
-        for (k, _) in &p.apply_headers {
-            out.headers.push((k.clone(), stand_in.clone()));
-        }
+        let mut applied: Vec<&str> = p.apply_headers.iter().map(|(k, _)| k.as_str()).collect();
         if p.apply_basic.is_some() {
-            out.headers.push(("Authorization".into(), stand_in.clone()));
+            applied.push("Authorization");
         }
-        for (k, _) in &p.apply_query {
+        for k in applied {
+            if !out.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(k)) {
+                out.headers.push((k.to_string(), stand_in.clone()));
+            }
+        }
+        let own: Vec<String> = out.url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        for (k, _) in p.apply_query.iter().filter(|(k, _)| !own.contains(k)) {
             out.url.query_pairs_mut().append_pair(k, &stand_in);
         }
     }

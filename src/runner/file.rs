@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use reqwest::cookie::Jar;
+use crate::http::Jar;
 use serde_json::Value;
 
 use crate::assertion::Failure;

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use reqwest::cookie::Jar;
+use crate::http::Jar;
 use serde_json::Value;
 
 use crate::assertion::Failure;
@@ -72,7 +72,8 @@ pub fn pending(at: At<'_>, req: &RequestPlan) -> RequestResult {
     }
 }
 
-/// Runs `req` in `scope`, with `jar` holding the file's cookies.
+/// Runs `req` in `scope`; `jar` holds the file's cookies, for a request
+/// without a profile (a profile's requests use the profile's jar).
 pub async fn run_request(
     rt: &Runtime,
     at: At<'_>,
@@ -142,8 +143,10 @@ async fn send(
             .is_some_and(|c| may_log_in_again(rt, req, c)),
     };
     let view = creds.as_deref().map(Creds::credentials);
+    let owner = creds.as_deref().map_or(jar, |c| &*c.jar);
     let mut done =
-        exchange::attempt_rendered(&rt.exchange, req, out, &scope, jar, view.as_ref(), opts).await;
+        exchange::attempt_rendered(&rt.exchange, req, out, &scope, owner, view.as_ref(), opts)
+            .await;
     if let (Verdict::Unauthorized, Some(c)) = (&done.verdict, &creds) {
         let fresh = match rt.auth.refresh(&c.profile, c.generation).await {
             Ok(f) => f,
@@ -160,8 +163,16 @@ async fn send(
             ..opts
         };
         let sent_before = done.attempts;
-        done = exchange::attempt_rendered(&rt.exchange, req, out, &scope, jar, Some(&view), opts)
-            .await;
+        done = exchange::attempt_rendered(
+            &rt.exchange,
+            req,
+            out,
+            &scope,
+            &fresh.jar,
+            Some(&view),
+            opts,
+        )
+        .await;
         done.attempts += sent_before;
     }
     finish(ran, done)
@@ -213,16 +224,13 @@ fn finish(mut ran: Ran, done: Attempted) -> Ran {
 /// A 401 makes the profile log in again when that can help: the request
 /// carried credentials from login steps and did not expect the 401.
 fn may_log_in_again(rt: &Runtime, req: &RequestPlan, c: &Creds) -> bool {
-    !(c.headers.is_empty() && c.query.is_empty() && c.jar.is_none())
-        && rt
-            .auth
-            .plan(&c.profile)
-            .is_some_and(|p| !p.login.is_empty())
-        && !req
-            .expect
-            .status
-            .as_ref()
-            .is_some_and(|(s, _)| s.accepts(401))
+    rt.auth.plan(&c.profile).is_some_and(|p| {
+        !p.login.is_empty() && (p.apply_cookies || !(c.headers.is_empty() && c.query.is_empty()))
+    }) && !req
+        .expect
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.accepts(401))
 }
 
 fn login_failure(profile: &str, e: String, req: &RequestPlan) -> Failure {

@@ -70,12 +70,16 @@ impl Runtime {
         self.exchange.message(level, text);
     }
 
-    /// Emits a result after masking every secret in it; the body is masked
-    /// whole, then cut to an excerpt, so a secret cannot straddle the cut.
+    /// Emits a result after masking every secret in it and escaping what
+    /// could drive a terminal; the body is masked whole, then cut to an
+    /// excerpt, so a secret cannot straddle the cut.
     pub fn emit_result(&self, mut r: RequestResult) {
         let red = &self.exchange.redactor;
         let mask = |s: &mut String| {
             if let std::borrow::Cow::Owned(o) = red.redact(s) {
+                *s = o;
+            }
+            if let std::borrow::Cow::Owned(o) = crate::text::printable(s) {
                 *s = o;
             }
             if s.len() > FIELD_CHARS {

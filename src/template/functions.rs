@@ -1,5 +1,6 @@
 //! The functions and filters DESIGN.md promises in templates: `totp`,
-//! `uuid`, `now`, `b64encode`, `b64decode`, `urlencode` (built in), `jwt_claims`.
+//! `uuid`, `now`, `b64encode`, `b64decode`, `urlencode` (built in),
+//! `urlencode_component`, `jwt_claims`.
 
 use std::sync::Arc;
 
@@ -39,6 +40,9 @@ pub fn register(env: &mut Environment<'static>, totp: Arc<dyn TotpProvider>) {
     env.add_function("jwt_claims", jwt_claims);
     env.add_filter("jwt_claims", jwt_claims);
     env.add_filter("b64encode", |v: Value| STANDARD.encode(text_of(&v)));
+    env.add_filter("urlencode_component", |v: Value| {
+        urlencode_component(&text_of(&v))
+    });
     env.add_filter("b64decode", |v: String| -> Result<String, Error> {
         let bytes = STANDARD
             .decode(v.trim())
@@ -46,6 +50,22 @@ pub fn register(env: &mut Environment<'static>, totp: Arc<dyn TotpProvider>) {
             .map_err(|e| invalid(format!("b64decode: not base64: {e}")))?;
         String::from_utf8(bytes).map_err(|_| invalid("b64decode: the decoded bytes are not UTF-8"))
     });
+}
+
+/// Percent-encodes every byte outside RFC 3986's unreserved set (`A-Z a-z
+/// 0-9 - . _ ~`), so a value is one path segment or query component
+/// whatever it holds: `/` is `%2F`, `#` is `%23`, a space `%20`.
+pub fn urlencode_component(text: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 fn text_of(v: &Value) -> String {
@@ -72,7 +92,7 @@ fn jwt_claims(token: String) -> Result<Value, Error> {
         .map_err(|_| invalid("jwt_claims: the payload is not base64url"))?;
     let json: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|_| invalid("jwt_claims: the payload is not JSON"))?;
-    Ok(Value::from_serialize(&json))
+    Ok(crate::template::from_json(&json))
 }
 
 /// The expiry (`exp`, unix seconds) of a JWT, if the text is one.

@@ -4,6 +4,7 @@
 //! the expression's type, so `count: "{{ n }}"` sends a number.
 
 pub mod functions;
+pub mod number;
 pub mod scope;
 
 use std::collections::BTreeSet;
@@ -307,7 +308,7 @@ fn undefined_hint(name: &str, scope: &Scope) -> String {
 
 /// A minijinja value as JSON.
 pub fn to_json(v: &Value) -> Result<serde_json::Value, TemplateError> {
-    serde_json::to_value(v).map_err(|e| TemplateError {
+    number::value_to_json(v).map_err(|e| TemplateError {
         message: format!("template produced a value that is not JSON: {e}"),
         hint: None,
     })
@@ -355,7 +356,7 @@ impl TplValue {
 
 /// A JSON value as a minijinja value.
 pub fn from_json(v: &serde_json::Value) -> Value {
-    Value::from_serialize(v)
+    number::json_to_value(v)
 }
 
 #[cfg(test)]
@@ -442,6 +443,11 @@ mod tests {
         assert_eq!(r("{{ 'a:b' | b64encode }}"), "YTpi");
         assert_eq!(r("{{ 'YTpi' | b64decode }}"), "a:b");
         assert_eq!(r("{{ 'a b&c' | urlencode }}"), "a%20b%26c");
+        assert_eq!(
+            r("{{ 'aaa/bbb#ccc é?&=+%~._-' | urlencode_component }}"),
+            "aaa%2Fbbb%23ccc%20%C3%A9%3F%26%3D%2B%25~._-"
+        );
+        assert_eq!(r("{{ 12 | urlencode_component }}"), "12");
         assert_eq!(r("{{ totp('JBSWY3DPEHPK3PXP') }}"), "123456");
         assert_eq!(r("{{ uuid() | length }}"), "36");
         // header {"alg":"none"} payload {"sub":"ann","exp":99}

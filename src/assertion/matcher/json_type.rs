@@ -65,9 +65,7 @@ impl JsonType {
             JsonType::String => v.is_string(),
             JsonType::Number => v.is_number(),
             JsonType::Integer => match v {
-                Value::Number(n) => {
-                    n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
-                }
+                Value::Number(n) => super::value::is_integer(n),
                 _ => false,
             },
             JsonType::Boolean => v.is_boolean(),

@@ -47,6 +47,8 @@ struct At<'a> {
     display: &'a str,
     /// The file's path, shared by every location in it.
     path: Arc<Path>,
+    /// The file's parser events, read once when a number needs its digits.
+    events: crate::source::written::Events,
 }
 
 impl At<'_> {
@@ -55,7 +57,13 @@ impl At<'_> {
             file,
             display,
             path: Arc::from(file.path.as_path()),
+            events: crate::source::written::Events::default(),
         }
+    }
+
+    /// The node's value with its numbers as written in the file.
+    fn written(&self, node: &crate::source::model::Node) -> serde_json::Value {
+        self.events.value(&self.file.text, node)
     }
 
     fn loc(&self, l: &serde_saphyr::Location) -> Location {

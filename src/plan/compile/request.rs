@@ -26,6 +26,7 @@ impl Compiler {
         let location = at.loc(&spec.referenced);
         let method = self.method(at, r.method.as_deref());
         let url = self.tpl(at, &r.url, known);
+        self.no_literal_fragment(at, &r.url);
         let query = self.named_values(at, &r.query, known);
         let headers = self.header_tpls(at, &r.headers, known);
         let basic = r.basic.as_ref().and_then(|b| self.basic(at, b, known));
@@ -76,6 +77,23 @@ impl Compiler {
             when,
             confirm,
         })
+    }
+
+    /// A `#` written in a URL starts a fragment, which is never sent: the
+    /// rest of the URL would be lost silently, so it is invalid input.
+    fn no_literal_fragment(&mut self, at: &At, url: &Loc<String>) {
+        if let Some(at_char) = literal_hash(&url.value) {
+            let fragment: String = url.value.chars().skip(at_char).collect();
+            self.errors.push(
+                at.err(
+                    format!("the URL has a fragment `{fragment}`, which is never sent"),
+                    &url.referenced,
+                )
+                .with_hint(
+                    "remove it, or write `%23` for a `#` that belongs in the path; encode values with `urlencode_component`",
+                ),
+            );
+        }
     }
 
     /// The method as written (any case); `GET` when absent or invalid.
@@ -176,9 +194,52 @@ impl Compiler {
     }
 }
 
+/// The character offset of the first `#` written outside `{{ }}`, `{% %}`
+/// and `{# #}` in a URL template.
+fn literal_hash(source: &str) -> Option<usize> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let close = match (chars[i], chars.get(i + 1)) {
+            ('{', Some('{')) => Some('}'),
+            ('{', Some('%')) => Some('%'),
+            ('{', Some('#')) => Some('#'),
+            _ => None,
+        };
+        match close {
+            Some(c) => {
+                let end = (i + 2..chars.len().saturating_sub(1))
+                    .find(|&j| chars[j] == c && chars[j + 1] == '}');
+                i = end.map_or(chars.len(), |j| j + 2);
+            }
+            None if chars[i] == '#' => return Some(i),
+            None => i += 1,
+        }
+    }
+    None
+}
+
 /// The URL parsed once at load, when it holds no template.
 fn static_url(t: &Tpl) -> Option<url::Url> {
     t.is_literal()
         .then(|| url::Url::parse(t.source().trim()).ok())
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal_hash;
+
+    #[test]
+    fn a_hash_outside_template_tags_is_a_fragment() {
+        assert_eq!(literal_hash("http://h/a#b"), Some(10));
+        assert_eq!(literal_hash("{{ base }}/x/#top"), Some(13));
+        assert_eq!(literal_hash("{{ base }}/{# note #}x"), None);
+        assert_eq!(
+            literal_hash("{{ '#' ~ id }}/{% if a %}#{% endif %}"),
+            Some(25)
+        );
+        assert_eq!(literal_hash("{{ base }}/a%23b"), None);
+        assert_eq!(literal_hash("{{ a }}"), None);
+    }
 }

@@ -52,8 +52,8 @@ impl Compiler {
         known: &Known,
         what: &str,
     ) -> Option<Tpl> {
-        let text = match &node.value {
-            Value::String(s) => s.clone(),
+        let text = match at.written(node) {
+            Value::String(s) => s,
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
             _ => {
@@ -71,7 +71,7 @@ impl Compiler {
     }
 
     pub(super) fn value(&mut self, at: &At, node: &Node, known: &Known) -> Option<TplValue> {
-        match self.engine.compile_value(&node.value) {
+        match self.engine.compile_value(&at.written(node)) {
             Ok(v) => {
                 for t in v.templates() {
                     self.check_names(at, t, &node.referenced, known);
