@@ -142,8 +142,9 @@ async fn send(
             .is_some_and(|c| may_log_in_again(rt, req, c)),
     };
     let view = creds.as_deref().map(Creds::credentials);
-    let mut done =
-        exchange::attempt_rendered(&rt.exchange, req, out, &scope, jar, view.as_ref(), opts).await;
+    // A `tls:` profile's requests go through its own client.
+    let ex = creds.as_deref().map_or(&*rt.exchange, |c| &*c.exchange);
+    let mut done = exchange::attempt_rendered(ex, req, out, &scope, jar, view.as_ref(), opts).await;
     if let (Verdict::Unauthorized, Some(c)) = (&done.verdict, &creds) {
         let fresh = match rt.auth.refresh(&c.profile, c.generation).await {
             Ok(f) => f,
@@ -160,8 +161,9 @@ async fn send(
             ..opts
         };
         let sent_before = done.attempts;
-        done = exchange::attempt_rendered(&rt.exchange, req, out, &scope, jar, Some(&view), opts)
-            .await;
+        done =
+            exchange::attempt_rendered(&fresh.exchange, req, out, &scope, jar, Some(&view), opts)
+                .await;
         done.attempts += sent_before;
     }
     finish(ran, done)
