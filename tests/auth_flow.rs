@@ -186,9 +186,7 @@ requests:
         requests/a.yaml
         profile oauth: logged in (1 step, <ms>)
           ✓ one  GET 200  0ms
-        profile oauth: logged in (1 step, <ms>)
           ✓ two  GET 200  0ms
-        profile oauth: logged in (1 step, <ms>)
           ✓ three  GET 200  0ms
 
         3 passed, 0 failed, 0 skipped (1 file) in 0.00s
@@ -197,8 +195,8 @@ requests:
         .run();
     assert_eq!(
         server.hits_to("/oauth").len(),
-        3,
-        "30 s left is under the 60 s margin: log in before each use"
+        1,
+        "a 30-s token is refreshed with min(60 s, 30 s / 4) left: one login for three quick uses"
     );
     // And the baseline: 900 s tokens are reused.
     std::fs::write(
@@ -220,7 +218,7 @@ requests:
     "#,
         )
         .run();
-    assert_eq!(server.hits_to("/oauth").len(), 4);
+    assert_eq!(server.hits_to("/oauth").len(), 2);
 }
 
 const SESSION_PROFILE: &str = r#"
@@ -516,9 +514,7 @@ requests:
         requests/a.yaml
         profile jwt: logged in (1 step, <ms>)
           ✓ one  GET 200  0ms
-        profile jwt: logged in (1 step, <ms>)
           ✓ two  GET 200  0ms
-        profile jwt: logged in (1 step, <ms>)
           ✓ three  GET 200  0ms
 
         3 passed, 0 failed, 0 skipped (1 file) in 0.00s
@@ -527,8 +523,8 @@ requests:
         .run();
     assert_eq!(
         server.hits_to("/login/jwt").len(),
-        3,
-        "a JWT expiring in 30 s is refreshed before each use"
+        1,
+        "a JWT expiring in 30 s is refreshed with 7.5 s left: one login for three quick uses"
     );
     p.file(
         "profiles/jwt.yaml",
@@ -550,7 +546,7 @@ requests:
         .run();
     assert_eq!(
         server.hits_to("/login/jwt").len(),
-        4,
+        2,
         "a JWT valid for an hour is reused"
     );
 }

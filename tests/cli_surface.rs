@@ -161,6 +161,7 @@ fn man_page_renders_without_warnings() {
             "SESAME CACHE",
             "SESAME COMPLETIONS",
             "SESAME MAN",
+            "SESAME LOGIN",
             "EXAMPLES",
             "ENVIRONMENT",
         ]

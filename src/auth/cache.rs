@@ -1,12 +1,14 @@
-//! Credentials kept on disk between runs, until they expire. The key hashes
-//! everything the login depends on (profile file, environment, secret
-//! values), so changed credentials never reuse an old token. Secrets
-//! themselves are never written.
+//! Credentials kept on disk between runs, until they are due for refresh.
+//! The key hashes everything the login depends on (profile file, project
+//! folder, environment, `--var`, secret values), so changed credentials never
+//! reuse an old token, and switching environments or projects keeps each
+//! entry. Entries are written atomically; a lock per entry lets processes
+//! that share the folder log in once between them. Secrets themselves are
+//! never written.
 
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -49,26 +51,50 @@ fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
+/// What marks a cache file as sesame's: the `format` field of every entry.
+pub const FORMAT: &str = "sesame-credentials/1";
+
+/// One cached login: what `apply:` attaches and the login's captures, with
+/// the instants (unix seconds) it expires and is due for refresh.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CachedCreds {
+    /// Always [`FORMAT`]; a file without it is not sesame's and is ignored.
+    pub format: String,
+    pub profile: String,
     pub expires_at: u64,
+    /// When the credential is refreshed: see [`crate::auth::creds::refresh_point`].
+    pub refresh_at: u64,
     pub headers: Vec<(String, String)>,
     pub query: Vec<(String, String)>,
     pub captures: HashMap<String, Value>,
 }
 
+/// The `credentials/` folder of the cache: one file per profile, environment,
+/// inputs and project folder (`PROFILE-HEX.json`), each with its lock file
+/// (`PROFILE-HEX.lock`).
 pub struct CredCache {
     dir: PathBuf,
+}
+
+/// An exclusive lock on one cache entry, held around a login so processes
+/// sharing the cache folder log in once between them. Released on drop.
+pub struct EntryLock(std::fs::File);
+
+impl Drop for EntryLock {
+    fn drop(&mut self) {
+        let _ = fs4::FileExt::unlock(&self.0);
+    }
 }
 
 impl CredCache {
     pub fn new(dir: PathBuf) -> CredCache {
         CredCache {
-            dir: dir.join("credentials"),
+            dir: dir.join(CREDENTIALS),
         }
     }
 
-    /// The cache key of a profile's login.
+    /// The cache key of a profile's login: `PROFILE-HEX`, HEX being 32 hex
+    /// digits of SHA-256 over the profile name, the environment and `parts`.
     pub fn key(profile: &str, env: Option<&str>, parts: &[&str]) -> String {
         let mut h = Sha256::new();
         for p in [profile, env.unwrap_or("")].iter().chain(parts) {
@@ -84,43 +110,113 @@ impl CredCache {
         self.dir.join(format!("{key}.json"))
     }
 
-    /// Credentials stored under `key` with more than `margin` left.
-    pub fn load(&self, key: &str, margin: Duration) -> Option<CachedCreds> {
-        let text = std::fs::read_to_string(self.path(key)).ok()?;
-        let cached: CachedCreds = serde_json::from_str(&text).ok()?;
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
-        (cached.expires_at > now + margin.as_secs()).then_some(cached)
+    /// The entry stored under `key`, whatever its expiry (the caller checks
+    /// it against its refresh point). `Ok(None)`: no entry.
+    ///
+    /// Errors: a file that is not a sesame entry or is corrupt, as a
+    /// sentence naming the file; it is then left alone and ignored.
+    pub fn load(&self, key: &str) -> Result<Option<CachedCreds>, String> {
+        let path = self.path(key);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
+        match serde_json::from_str::<CachedCreds>(&text) {
+            Ok(c) if c.format == FORMAT => Ok(Some(c)),
+            _ => Err(format!(
+                "ignoring {}: not a sesame credential file, or damaged",
+                path.display()
+            )),
+        }
     }
 
-    /// Writes `creds` under `key`, mode 0600, replacing older logins of the profile.
+    /// Writes `creds` under `key` atomically (a private temporary file,
+    /// then renamed over the entry), mode 0600. Other entries stay.
     pub fn store(&self, key: &str, creds: &CachedCreds) -> std::io::Result<()> {
         ensure_private_dir(&self.dir)?;
-        let profile = key.rsplit_once('-').map(|(p, _)| p).unwrap_or(key);
-        if let Ok(entries) = std::fs::read_dir(&self.dir) {
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if name.rsplit_once('-').is_some_and(|(p, _)| p == profile) {
-                    let _ = std::fs::remove_file(e.path());
-                }
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".sesame-")
+            .suffix(".tmp")
+            .tempfile_in(&self.dir)?; // mode 0600 on Unix
+        tmp.write_all(serde_json::to_string(creds).unwrap_or_default().as_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(self.path(key)).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    /// Waits for the exclusive lock of `key`'s entry (blocking: call it from
+    /// [`crate::blocking::blocking`]). `waited` is told when another process
+    /// holds it, before waiting.
+    pub fn lock(&self, key: &str, waited: impl FnOnce()) -> std::io::Result<EntryLock> {
+        ensure_private_dir(&self.dir)?;
+        let file = private_file(&self.dir.join(format!("{key}.lock")))?;
+        // Called by path: std's own `File::lock` is newer than our MSRV.
+        match fs4::FileExt::try_lock(&file) {
+            Ok(()) => {}
+            Err(fs4::TryLockError::WouldBlock) => {
+                waited();
+                fs4::FileExt::lock(&file)?;
             }
+            Err(fs4::TryLockError::Error(e)) => return Err(e),
         }
-        let tmp = self.dir.join(format!(".{key}.tmp"));
-        let mut f = private_file(&tmp)?;
-        f.write_all(serde_json::to_string(creds).unwrap_or_default().as_bytes())?;
-        drop(f);
-        // Atomic replace on every platform (MoveFileExW with
-        // MOVEFILE_REPLACE_EXISTING on Windows).
-        std::fs::rename(tmp, self.path(key))
+        Ok(EntryLock(file))
     }
 }
 
-/// `sesame cache clear`: removes every cached credential and TOTP record.
-pub fn clear() -> std::io::Result<Option<PathBuf>> {
+const CREDENTIALS: &str = "credentials";
+
+/// The TOTP ledger's files (see `auth::ledger`), also sesame's own.
+const LEDGER_FILES: [&str; 2] = ["totp-ledger.json", "totp-ledger.lock"];
+
+/// `sesame cache clear`: removes what sesame wrote in the cache folder, and
+/// nothing else: credential entries (files holding [`FORMAT`]), their lock
+/// files, the TOTP ledger; then the folders if they are left empty. Returns
+/// the folder and how many files were removed.
+pub fn clear() -> std::io::Result<Option<(PathBuf, usize)>> {
     let Some(dir) = cache_dir() else {
         return Ok(None);
     };
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir)?;
+    let mut removed = 0;
+    let creds = dir.join(CREDENTIALS);
+    if let Ok(entries) = std::fs::read_dir(&creds) {
+        for e in entries.flatten() {
+            if is_ours(&e.path()) {
+                std::fs::remove_file(e.path())?;
+                removed += 1;
+            }
+        }
+        let _ = std::fs::remove_dir(&creds);
     }
-    Ok(Some(dir))
+    for name in LEDGER_FILES {
+        match std::fs::remove_file(dir.join(name)) {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let _ = std::fs::remove_dir(&dir);
+    Ok(Some((dir, removed)))
+}
+
+/// A file sesame wrote in `credentials/`: an entry holding [`FORMAT`], or
+/// the lock file of a `PROFILE-HEX` key.
+fn is_ours(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if let Some(key) = name.strip_suffix(".lock") {
+        return is_key(key);
+    }
+    if name.strip_suffix(".json").is_some_and(is_key) {
+        return std::fs::read_to_string(path)
+            .ok()
+            .and_then(|t| serde_json::from_str::<CachedCreds>(&t).ok())
+            .is_some_and(|c| c.format == FORMAT);
+    }
+    false
+}
+
+fn is_key(name: &str) -> bool {
+    name.rsplit_once('-').is_some_and(|(profile, hex)| {
+        !profile.is_empty() && hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }

@@ -25,8 +25,15 @@ pub struct AuthContext {
     pub env_name: Option<String>,
     /// Text of the chosen environment's variables, part of the cache key.
     pub env_fingerprint: String,
+    /// The project folder, part of the cache key: two projects with a
+    /// profile of the same name keep an entry each.
+    pub project_root: std::path::PathBuf,
     /// The disk cache; `None` with `--no-cache`.
     pub cache: Option<CredCache>,
+    /// `--insecure`, `--cacert`: the base of each `tls:` profile's client.
+    pub tls: crate::http::ClientOptions,
+    /// `run --credentials FILE`: used instead of logging in while they last.
+    pub saved: Option<Arc<crate::auth::saved::Saved>>,
     /// Serialises questions asked on the terminal (secret prompts, confirms).
     pub prompts: Arc<Mutex<()>>,
 }

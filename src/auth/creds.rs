@@ -10,8 +10,19 @@ use serde_json::Value;
 use crate::http::{Credentials, Origin};
 use crate::template::{Layer, from_json, layer};
 
-/// Refresh credentials that have less than this left.
-pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// The most of a lifetime kept in reserve: refresh with 60 s left, or a
+/// quarter of the lifetime when that is shorter.
+pub const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// When credentials obtained at `obtained` and expiring at `expires_at` are
+/// refreshed: when less than `min(60 s, lifetime / 4)` remains (DESIGN,
+/// "Credentials"), whatever gave the lifetime (`expires_in`, `ttl`, a JWT's
+/// `exp`). Computed once, when the credential is obtained. A lifetime that
+/// is already over (an `exp` in the past) gives `expires_at` itself.
+pub fn refresh_point(obtained: SystemTime, expires_at: SystemTime) -> SystemTime {
+    let lifetime = expires_at.duration_since(obtained).unwrap_or_default();
+    expires_at - MAX_REFRESH_MARGIN.min(lifetime / 4)
+}
 
 #[derive(Debug)]
 pub struct Creds {
@@ -29,8 +40,13 @@ pub struct Creds {
     pub captures: HashMap<String, Value>,
     pub secrets: HashMap<String, String>,
     pub expires_at: Option<SystemTime>,
+    /// From [`refresh_point`]; `None` with `expires_at`: never refreshed.
+    pub refresh_at: Option<SystemTime>,
     /// Where the credentials came from, for the output.
     pub from_cache: bool,
+    /// The exchange the profile's requests go through: the run's, or one
+    /// whose client presents the profile's `tls:` certificate.
+    pub exchange: Arc<crate::exchange::Exchange>,
     /// `request_layer`, built on first use: every request of the profile reads it.
     pub layer: std::sync::OnceLock<Layer>,
 }
@@ -44,13 +60,9 @@ impl Creds {
         }
     }
 
+    /// Usable at `now`: before the refresh point computed at login.
     pub fn fresh(&self, now: SystemTime) -> bool {
-        match self.expires_at {
-            None => true,
-            Some(t) => t
-                .duration_since(now)
-                .is_ok_and(|left| left > REFRESH_MARGIN),
-        }
+        self.refresh_at.is_none_or(|t| now < t)
     }
 
     /// `secrets` and `auth` for the templates of requests using the profile.

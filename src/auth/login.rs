@@ -10,8 +10,9 @@ use crate::http::Jar;
 use serde_json::Value;
 
 use crate::auth::context::AuthContext;
+use crate::auth::creds::refresh_point;
 use crate::duration::{self, BareUnit};
-use crate::exchange::{self, Options, Verdict};
+use crate::exchange::{self, Exchange, Options, Verdict};
 use crate::http::{Credentials, Origin};
 use crate::plan::{ProfilePlan, RequestPlan};
 use crate::template::{Scope, functions::jwt_exp};
@@ -26,24 +27,35 @@ pub struct LoggedIn {
     pub jar: Arc<Jar>,
     pub captures: HashMap<String, Value>,
     pub expires_at: Option<SystemTime>,
+    /// From [`crate::auth::creds::refresh_point`], computed at login.
+    pub refresh_at: Option<SystemTime>,
     pub hosts: Option<Vec<Origin>>,
 }
 
-/// Runs the login steps of `plan` with `secrets`.
+/// Runs the login steps (or the `oauth2:` token request) of `plan` with
+/// `secrets`. `previous`: the captures of the credentials being replaced,
+/// whose `refresh_token` an `oauth2:` profile tries first.
 ///
-/// Errors: the first step that fails, as `login step `NAME`: WHY`, or an
-/// `apply`, `expires_in` or `hosts` template that does not render.
+/// Errors: the first step that fails, as `login step `NAME`: WHY`, the
+/// token endpoint's refusal, or an `apply`, `expires_in` or `hosts`
+/// template that does not render.
 pub async fn log_in(
     ctx: &AuthContext,
+    ex: &Exchange,
     plan: &ProfilePlan,
     secrets: &HashMap<String, String>,
+    previous: Option<&HashMap<String, Value>>,
 ) -> Result<LoggedIn, String> {
     let login_time = crate::clock::now();
     let jar = Arc::new(Jar::default());
     let mut captures: HashMap<String, Value> = HashMap::new();
+    if let Some(o) = &plan.oauth2 {
+        let scope = ctx.profile_scope(secrets, &captures);
+        captures = crate::auth::oauth2::obtain(ex, &plan.name, o, &scope, previous).await?;
+    }
     for step in &plan.login {
         let scope = ctx.profile_scope(secrets, &captures);
-        let got = run_step(ctx, step, &scope, &jar, None)
+        let got = run_step(ex, step, &scope, &jar, None)
             .await
             .map_err(|e| format!("login step `{}`: {e}", step.name))?;
         captures.extend(got);
@@ -52,12 +64,14 @@ pub async fn log_in(
     let (headers, query) = applied(ctx, plan, &scope)?;
     let expires_at = expiry(plan, &scope, login_time, &headers, &captures)?;
     let hosts = hosts(plan, &scope)?;
+    let refresh_at = expires_at.map(|e| refresh_point(login_time, e));
     Ok(LoggedIn {
         headers,
         query,
         jar,
         captures,
         expires_at,
+        refresh_at,
         hosts,
     })
 }
@@ -120,6 +134,15 @@ fn expiry(
     if let Some(ttl) = plan.ttl {
         return Ok(login_time.checked_add(ttl));
     }
+    // An `oauth2:` token's lifetime is its `expires_in` (RFC 6749 §5.1).
+    let oauth_lifetime = captures.get("expires_in").and_then(|v| match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    });
+    if let (Some(_), Some(secs)) = (&plan.oauth2, oauth_lifetime) {
+        return Ok(Some(login_time + Duration::from_secs(secs)));
+    }
     let jwt = headers
         .iter()
         .filter_map(|(_, v)| v.split_whitespace().last())
@@ -138,6 +161,15 @@ pub fn hosts(plan: &ProfilePlan, scope: &Scope) -> Result<Option<Vec<Origin>>, S
             let text = h.render(scope).map_err(|e| format!("hosts: {e}"))?;
             out.push(Origin::parse(&text).map_err(|e| format!("hosts: {e}"))?);
         }
+    } else if let Some(o) = &plan.oauth2 {
+        // The token endpoint is where the credentials come from.
+        let text = o
+            .token_url
+            .render(scope)
+            .map_err(|e| format!("oauth2 token_url: {e}"))?;
+        let url = url::Url::parse(text.trim())
+            .map_err(|e| format!("oauth2 token_url `{}`: {e}", text.trim()))?;
+        out.push(Origin::of(&url));
     } else if plan.login.is_empty() {
         return Ok(None);
     } else {
@@ -155,12 +187,13 @@ pub fn hosts(plan: &ProfilePlan, scope: &Scope) -> Result<Option<Vec<Origin>>, S
     Ok(Some(out))
 }
 
-/// Runs one login or logout step through the shared attempt loop.
+/// Runs one login or logout step through the shared attempt loop, with the
+/// profile's exchange `ex` (its client carries the `tls:` certificate).
 ///
 /// Errors: the failed expectations and the start of the response body,
 /// masked before it is cut.
 pub async fn run_step(
-    ctx: &AuthContext,
+    ex: &Exchange,
     step: &RequestPlan,
     scope: &Scope,
     jar: &Jar,
@@ -171,7 +204,7 @@ pub async fn run_step(
         secret_captures: true,
         stop_on_unauthorized: false,
     };
-    let done = exchange::attempt(&ctx.exchange, step, scope, jar, creds, opts).await;
+    let done = exchange::attempt(ex, step, scope, jar, creds, opts).await;
     match done.verdict {
         Verdict::Passed(caught) => Ok(caught),
         Verdict::Unauthorized => Err("refused (401)".into()),
@@ -179,7 +212,7 @@ pub async fn run_step(
             let detail: Vec<String> = failures.into_iter().map(|f| f.message).collect();
             let mut text = detail.join("; ");
             if let Some(body) = body {
-                let masked = ctx.exchange.redactor.redact(&body).into_owned();
+                let masked = ex.redactor.redact(&body).into_owned();
                 text = format!("{text}; response: {}", crate::text::excerpt(&masked, 200));
             }
             Err(text)

@@ -13,8 +13,9 @@ use tokio::sync::Mutex;
 
 use crate::auth::cache::{CachedCreds, CredCache};
 use crate::auth::context::AuthContext;
-use crate::auth::creds::{Creds, REFRESH_MARGIN};
+use crate::auth::creds::Creds;
 use crate::auth::login::{self, LoggedIn};
+use crate::exchange::Exchange;
 use crate::http::Origin;
 use crate::plan::ProfilePlan;
 use crate::report::event::Level;
@@ -35,6 +36,8 @@ struct State {
     secrets: Option<HashMap<String, String>>,
     /// Logged in by this run (not from the disk cache): logout is due.
     logged_in: bool,
+    /// The profile's exchange, built on first use (see [`AuthManager::exchange_of`]).
+    exchange: Option<Arc<Exchange>>,
 }
 
 /// Every profile of a command, and the credentials each has resolved to.
@@ -105,8 +108,8 @@ impl AuthManager {
         {
             return Ok(c.clone());
         }
-        let refresh = state.creds.is_some();
-        self.login(slot, &mut state, !refresh).await
+        let stale = state.creds.clone();
+        self.login(slot, &mut state, stale.as_deref()).await
     }
 
     /// Logs in again after a 401, unless another worker already did since
@@ -126,7 +129,8 @@ impl AuthManager {
             Level::Info,
             format!("profile {name}: credentials refused (401), logging in again"),
         );
-        self.login(slot, &mut state, false).await
+        let stale = state.creds.clone();
+        self.login(slot, &mut state, stale.as_deref()).await
     }
 
     fn slot(&self, name: &str) -> Result<&Slot, String> {
@@ -139,10 +143,10 @@ impl AuthManager {
         &self,
         slot: &Slot,
         state: &mut State,
-        use_cache: bool,
+        stale: Option<&Creds>,
     ) -> Result<Arc<Creds>, String> {
         let plan = &slot.plan;
-        match self.obtain(plan, state, use_cache).await {
+        match self.obtain(plan, state, stale).await {
             Ok(creds) => {
                 state.creds = Some(creds.clone());
                 slot.resolved.store(true, Ordering::Release);
@@ -158,31 +162,146 @@ impl AuthManager {
     }
 
     /// Credentials from the disk cache when allowed and present, else from
-    /// a login (stored in the cache when allowed).
+    /// a login (stored in the cache when allowed). `stale`: the credentials
+    /// being replaced (expired or refused), never taken back from the cache.
+    ///
+    /// Processes sharing the cache folder log in once between them: the
+    /// login runs under the entry's lock, and the cache is read again once
+    /// the lock is ours (another process may have logged in meanwhile).
     async fn obtain(
         &self,
         plan: &ProfilePlan,
         state: &mut State,
-        use_cache: bool,
+        stale: Option<&Creds>,
     ) -> Result<Arc<Creds>, String> {
+        if let Some(saved) = self.saved_creds(plan, state, stale) {
+            return Ok(saved);
+        }
         if state.secrets.is_none() {
-            state.secrets = Some(self.resolve_secrets(plan)?);
+            let secrets = self
+                .resolve_secrets(plan)
+                .map_err(|e| self.saved_note(plan, e))?;
+            state.secrets = Some(secrets);
         }
         let secrets = state.secrets.clone().unwrap_or_default();
         let key = self.cache_key(plan, &secrets);
-        if use_cache
-            && cacheable(plan)
-            && let Some(cache) = &self.ctx.cache
-            && let Some(cached) = cache.load(&key, REFRESH_MARGIN)
-        {
-            state.generation += 1;
-            return self.cached(plan, cached, secrets, state.generation);
+        let cache = self.ctx.cache.as_ref().filter(|_| cacheable(plan));
+        let Some(cache) = cache else {
+            let previous = stale.map(|c| &c.captures);
+            return self.log_in(plan, state, secrets, None, previous).await;
+        };
+        if let Some(c) = self.cached_creds(cache, &key, plan, state, &secrets, stale) {
+            return Ok(c);
         }
+        let lock = crate::blocking::blocking(|| {
+            cache.lock(&key, || {
+                self.ctx.exchange.message(
+                    Level::Info,
+                    format!(
+                        "profile {}: waiting for another sesame process to log in",
+                        plan.name
+                    ),
+                );
+            })
+        });
+        let _lock = match lock {
+            Ok(l) => Some(l),
+            Err(e) => {
+                let text = format!("could not lock the credential cache: {e}");
+                self.ctx.exchange.message(Level::Warning, text);
+                None
+            }
+        };
+        if let Some(c) = self.cached_creds(cache, &key, plan, state, &secrets, stale) {
+            return Ok(c);
+        }
+        // An entry past its refresh point may still hold a refresh token.
+        let expired = match stale {
+            None if plan.oauth2.is_some() => cache.load(&key).ok().flatten().map(|e| e.captures),
+            _ => None,
+        };
+        let previous = stale.map(|c| &c.captures).or(expired.as_ref());
+        self.log_in(plan, state, secrets, Some((cache, &key)), previous)
+            .await
+    }
+
+    /// The profile's credentials from `--credentials FILE`, unless they are
+    /// `stale` (expired or refused) or past their refresh point.
+    fn saved_creds(
+        &self,
+        plan: &ProfilePlan,
+        state: &mut State,
+        stale: Option<&Creds>,
+    ) -> Option<Arc<Creds>> {
+        let saved = self.ctx.saved.as_ref()?;
+        let entry = saved.file.profiles.get(&plan.name)?;
+        let now = crate::clock::unix_now();
+        if stale.is_some() || entry.refresh_at.is_some_and(|t| t <= now) {
+            return None;
+        }
+        state.generation += 1;
+        let note = format!(
+            "profile {}: credentials from {}",
+            plan.name,
+            saved.path.display()
+        );
+        let far = u64::MAX;
+        let cached = CachedCreds {
+            format: crate::auth::cache::FORMAT.to_string(),
+            profile: plan.name.clone(),
+            expires_at: entry.expires_at.unwrap_or(far),
+            refresh_at: entry.refresh_at.unwrap_or(far),
+            headers: entry.headers.clone(),
+            query: entry.query.clone(),
+            captures: entry.captures.clone(),
+        };
+        let restored = self.exchange_of(plan, state).and_then(|ex| {
+            self.restore(plan, cached, HashMap::new(), (state.generation, ex), &note)
+        });
+        match restored {
+            Ok(c) => Some(c),
+            Err(e) => {
+                let text = format!("profile {}: saved credentials unusable: {e}", plan.name);
+                self.ctx.exchange.message(Level::Warning, text);
+                None
+            }
+        }
+    }
+
+    /// A secret that cannot be resolved, said in terms of `--credentials`
+    /// when the profile's saved credentials were there and are used up.
+    fn saved_note(&self, plan: &ProfilePlan, e: String) -> String {
+        match &self.ctx.saved {
+            Some(s) if s.file.profiles.contains_key(&plan.name) => format!(
+                "its credentials from {} expired or were refused, and logging in again needs its secrets: {e}",
+                s.path.display()
+            ),
+            _ => e,
+        }
+    }
+
+    /// A login by this process, stored under `cache_at` when given.
+    async fn log_in(
+        &self,
+        plan: &ProfilePlan,
+        state: &mut State,
+        secrets: HashMap<String, String>,
+        cache_at: Option<(&CredCache, &str)>,
+        previous: Option<&HashMap<String, serde_json::Value>>,
+    ) -> Result<Arc<Creds>, String> {
         let started = crate::clock::Stopwatch::start();
-        let got = login::log_in(&self.ctx, plan, &secrets).await?;
+        let ex = self.exchange_of(plan, state)?;
+        let got = login::log_in(&self.ctx, &ex, plan, &secrets, previous).await?;
         state.generation += 1;
         state.logged_in = true;
-        if !plan.login.is_empty() {
+        if let Some(o) = &plan.oauth2 {
+            let grant = crate::plan::oauth2::grant_name(o.grant);
+            let took = crate::text::duration(started.elapsed());
+            self.ctx.exchange.message(
+                Level::Info,
+                format!("profile {}: logged in (oauth2 {grant}, {took})", plan.name),
+            );
+        } else if !plan.login.is_empty() {
             let steps = crate::text::count(plan.login.len(), "step");
             let took = crate::text::duration(started.elapsed());
             self.ctx.exchange.message(
@@ -190,7 +309,9 @@ impl AuthManager {
                 format!("profile {}: logged in ({steps}, {took})", plan.name),
             );
         }
-        self.store(plan, &key, &got, &secrets);
+        if let Some((cache, key)) = cache_at {
+            self.store(plan, cache, key, &got, &secrets);
+        }
         Ok(Arc::new(Creds {
             profile: plan.name.clone(),
             generation: state.generation,
@@ -205,27 +326,75 @@ impl AuthManager {
             captures: got.captures,
             secrets,
             expires_at: got.expires_at,
+            refresh_at: got.refresh_at,
+            exchange: ex,
             from_cache: false,
             layer: std::sync::OnceLock::new(),
         }))
     }
 
-    fn cached(
+    /// The cache's entry under `key` when it is before its refresh point and
+    /// is not `stale`; a damaged or foreign file is ignored with a warning.
+    fn cached_creds(
+        &self,
+        cache: &CredCache,
+        key: &str,
+        plan: &ProfilePlan,
+        state: &mut State,
+        secrets: &HashMap<String, String>,
+        stale: Option<&Creds>,
+    ) -> Option<Arc<Creds>> {
+        let entry = match cache.load(key) {
+            Ok(e) => e?,
+            Err(e) => {
+                self.ctx.exchange.message(Level::Warning, e);
+                return None;
+            }
+        };
+        let usable = entry.refresh_at > crate::clock::unix_now()
+            && stale.is_none_or(|s| s.headers != entry.headers || s.query != entry.query);
+        if !usable {
+            return None;
+        }
+        state.generation += 1;
+        let note = format!("profile {}: credentials from cache", plan.name);
+        let restored = self.exchange_of(plan, state).and_then(|ex| {
+            self.restore(plan, entry, secrets.clone(), (state.generation, ex), &note)
+        });
+        match restored {
+            Ok(c) => Some(c),
+            Err(e) => {
+                let text = format!("profile {}: cached credentials unusable: {e}", plan.name);
+                self.ctx.exchange.message(Level::Warning, text);
+                None
+            }
+        }
+    }
+
+    /// Credentials obtained earlier (the cache, a `--credentials` file),
+    /// announced with `note`.
+    fn restore(
         &self,
         plan: &ProfilePlan,
         cached: CachedCreds,
         secrets: HashMap<String, String>,
-        generation: u64,
+        (generation, exchange): (u64, Arc<Exchange>),
+        note: &str,
     ) -> Result<Arc<Creds>, String> {
         for v in cached.captures.values() {
             self.ctx.exchange.redactor.add_value(v);
         }
+        for (_, v) in cached.headers.iter().chain(cached.query.iter()) {
+            if let Some(token) = v.split_whitespace().last() {
+                self.ctx.exchange.redactor.add(token);
+            }
+        }
         let scope = self.ctx.profile_scope(&secrets, &cached.captures);
         let hosts = login::hosts(plan, &scope)?;
-        self.ctx.exchange.message(
-            Level::Info,
-            format!("profile {}: credentials from cache", plan.name),
-        );
+        self.ctx.exchange.message(Level::Info, note);
+        // An instant past what the platform can hold (a saved credential
+        // without expiry) is no expiry.
+        let at = |secs: u64| UNIX_EPOCH.checked_add(Duration::from_secs(secs));
         Ok(Arc::new(Creds {
             profile: plan.name.clone(),
             generation,
@@ -235,44 +404,27 @@ impl AuthManager {
             hosts,
             captures: cached.captures,
             secrets,
-            expires_at: UNIX_EPOCH.checked_add(Duration::from_secs(cached.expires_at)),
+            expires_at: at(cached.expires_at),
+            refresh_at: at(cached.refresh_at),
+            exchange,
             from_cache: true,
             layer: std::sync::OnceLock::new(),
         }))
     }
 
-    /// Writes a fresh login to the disk cache when the profile allows it.
-    /// Secrets never go to disk: credentials that carry one (e.g. a password
-    /// in an applied header) are not cached.
+    /// Writes a fresh login to the disk cache. Secrets never go to disk:
+    /// credentials that carry one (e.g. a password in an applied header)
+    /// are not cached, nor are credentials without an expiry.
     fn store(
         &self,
         plan: &ProfilePlan,
+        cache: &CredCache,
         key: &str,
         got: &LoggedIn,
         secrets: &HashMap<String, String>,
     ) {
-        let carries_secret = plan.apply_basic.is_some()
-            || got.headers.iter().chain(got.query.iter()).any(|(_, v)| {
-                secrets
-                    .values()
-                    .any(|s| !s.is_empty() && v.contains(s.as_str()))
-            });
-        let (Some(cache), Some(exp), true, false) = (
-            &self.ctx.cache,
-            got.expires_at,
-            cacheable(plan),
-            carries_secret,
-        ) else {
+        let Some(stored) = to_cached(plan, got, secrets) else {
             return;
-        };
-        let stored = CachedCreds {
-            expires_at: exp
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0),
-            headers: got.headers.clone(),
-            query: got.query.clone(),
-            captures: got.captures.clone(),
         };
         if let Err(e) = cache.store(key, &stored) {
             self.ctx.exchange.message(
@@ -280,6 +432,58 @@ impl AuthManager {
                 format!("could not write the credential cache: {e}"),
             );
         }
+    }
+
+    /// The exchange of `plan`'s login steps and requests: the run's, or for
+    /// a `tls:` profile one whose client presents its certificate (and
+    /// trusts its `ca`), built once.
+    ///
+    /// Errors: a certificate source that yields nothing, or PEM the TLS
+    /// library refuses.
+    fn exchange_of(&self, plan: &ProfilePlan, state: &mut State) -> Result<Arc<Exchange>, String> {
+        if let Some(ex) = &state.exchange {
+            return Ok(ex.clone());
+        }
+        let ex = match &plan.tls {
+            None => self.ctx.exchange.clone(),
+            Some(tls) => {
+                let options = self.tls_options(plan, tls)?;
+                let client = crate::http::client(&options)
+                    .map_err(|e| format!("tls: the certificate or key is not usable: {e}"))?;
+                Arc::new(self.ctx.exchange.with_client(client))
+            }
+        };
+        state.exchange = Some(ex.clone());
+        Ok(ex)
+    }
+
+    /// The run's TLS options with `tls`'s identity (key, then certificate
+    /// chain, PEM) and extra root.
+    fn tls_options(
+        &self,
+        plan: &ProfilePlan,
+        tls: &crate::plan::oauth2::TlsPlan,
+    ) -> Result<crate::http::ClientOptions, String> {
+        let base_dir = plan.source.path.parent().unwrap_or(Path::new("."));
+        let env = self.ctx.env.clone();
+        let lookup = move |k: &str| env.get(k).cloned();
+        let read = |name: &str, src| {
+            crate::blocking::blocking(|| {
+                let _guard = self.ctx.prompts.lock();
+                crate::secret::source::resolve(&plan.name, name, src, base_dir, &lookup)
+            })
+            .map(|v| v.expose().to_string())
+        };
+        let cert = read("tls.cert", &tls.cert)?;
+        let key = read("tls.key", &tls.key)?;
+        self.ctx.exchange.redactor.add(key.trim());
+        let mut options = self.ctx.tls.clone();
+        if let Some(ca) = &tls.ca {
+            let pem = std::fs::read(ca).map_err(|e| format!("tls: ca {}: {e}", ca.display()))?;
+            options.roots.push(pem);
+        }
+        options.identity = Some(format!("{key}\n{cert}\n").into_bytes());
+        Ok(options)
     }
 
     fn resolve_secrets(&self, plan: &ProfilePlan) -> Result<HashMap<String, String>, String> {
@@ -304,6 +508,7 @@ impl AuthManager {
         let mut parts: Vec<String> = vec![
             plan.source.text.to_string(),
             self.ctx.env_fingerprint.clone(),
+            self.ctx.project_root.display().to_string(),
         ];
         let mut vars: Vec<(&String, String)> = self
             .ctx
@@ -350,7 +555,9 @@ impl AuthManager {
         let scope = self.ctx.profile_scope(&creds.secrets, &creds.captures);
         for step in &plan.logout {
             let c = creds.credentials();
-            if let Err(e) = login::run_step(&self.ctx, step, &scope, &creds.jar, Some(&c)).await {
+            if let Err(e) =
+                login::run_step(&creds.exchange, step, &scope, &creds.jar, Some(&c)).await
+            {
                 self.ctx.exchange.message(
                     Level::Warning,
                     format!(
@@ -367,10 +574,42 @@ impl AuthManager {
     }
 }
 
+/// What a login leaves in a cache entry or a credentials file; `None` when
+/// it must not be written: it carries a secret (e.g. a password in an
+/// applied header, or `apply: basic`) or has no expiry.
+pub(crate) fn to_cached(
+    plan: &ProfilePlan,
+    got: &LoggedIn,
+    secrets: &HashMap<String, String>,
+) -> Option<CachedCreds> {
+    let carries_secret = plan.apply_basic.is_some()
+        || got.headers.iter().chain(got.query.iter()).any(|(_, v)| {
+            secrets
+                .values()
+                .any(|s| !s.is_empty() && v.contains(s.as_str()))
+        });
+    let (Some(exp), Some(refresh), false) = (got.expires_at, got.refresh_at, carries_secret) else {
+        return None;
+    };
+    let secs = |t: std::time::SystemTime| t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    Some(CachedCreds {
+        format: crate::auth::cache::FORMAT.to_string(),
+        profile: plan.name.clone(),
+        expires_at: secs(exp),
+        refresh_at: secs(refresh),
+        headers: got.headers.clone(),
+        query: got.query.clone(),
+        captures: got.captures.clone(),
+    })
+}
+
 /// Credentials that may go to the disk cache: a profile with login steps,
 /// no logout, no cookies and `cache:` not false.
 fn cacheable(plan: &ProfilePlan) -> bool {
-    plan.cache && plan.logout.is_empty() && !plan.apply_cookies && !plan.login.is_empty()
+    plan.cache
+        && plan.logout.is_empty()
+        && !plan.apply_cookies
+        && (!plan.login.is_empty() || plan.oauth2.is_some())
 }
 
 /// Names of the `env` variables a profile's text reads (`env.X`, `env["X"]`), sorted.

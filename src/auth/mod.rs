@@ -7,5 +7,7 @@ pub mod creds;
 pub mod ledger;
 pub mod login;
 pub mod manager;
+pub mod oauth2;
+pub mod saved;
 pub mod totp;
 pub mod totp_provider;

@@ -59,6 +59,8 @@ pub enum Command {
     #[command(after_long_help = "Examples:\n  sesame man | man -l -\n  \
 sesame man > ~/.cargo/share/man/man1/sesame.1   (found by `man sesame` beside ~/.cargo/bin)")]
     Man,
+    /// Log in to profiles and save the credentials for `run --credentials` (CI)
+    Login(LoginArgs),
 }
 
 const RUN_EXAMPLES: &str = "Examples:\n  \
@@ -162,6 +164,8 @@ pub struct RunArgs {
     /// Keep the TOTP ledger in memory only (`sesame demo`: its sandbox is new)
     #[arg(skip)]
     pub fresh_totp_ledger: bool,
+    #[command(flatten)]
+    pub creds: Box<CredentialArgs>,
 }
 
 /// How the HTTP client connects.
@@ -265,8 +269,42 @@ pub struct CacheArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum CacheAction {
-    /// Delete every cached credential and TOTP record
+    /// Delete the credentials and TOTP records sesame cached (nothing else in the folder)
     Clear,
     /// Print the cache folder
     Path,
+}
+
+// ---- Credentials for CI pipelines (issue 10): `sesame login --save`, `run --credentials` ----
+
+/// `sesame run --credentials FILE --cacert FILE`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CredentialArgs {
+    /// Use the credentials saved by `sesame login --save FILE` instead of
+    /// logging in (encrypted files need SESAME_CREDENTIALS_KEY)
+    #[arg(long, value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+    /// Trust this PEM root certificate too, for every request of the run
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+}
+
+/// `sesame login PROFILE... --save FILE`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Profiles to log in to (profiles/NAME.yaml)
+    #[arg(required = true, value_name = "PROFILE")]
+    pub names: Vec<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Write the credentials (never the secrets) to FILE, mode 0600; encrypted
+    /// with SESAME_CREDENTIALS_KEY (age passphrase) when it is set
+    #[arg(long, value_name = "FILE")]
+    pub save: PathBuf,
+    /// Log in even if a cached credential is valid
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Accept invalid TLS certificates (dangerous)
+    #[arg(long)]
+    pub insecure: bool,
 }

@@ -6,6 +6,7 @@ pub mod color;
 pub mod curl;
 pub mod demo;
 pub mod generate;
+pub mod login_cmd;
 pub mod output;
 pub mod run_cmd;
 pub mod run_options;
@@ -56,10 +57,12 @@ where
         Command::Schema(a) => tools::schema(&a, &out),
         Command::Sandbox(a) => demo::sandbox(&a, &out),
         Command::Demo(a) => demo::demo(&a, &out),
+        Command::Login(a) => login_cmd::login(&a, &out),
         Command::Cache(a) => match a.action {
             CacheAction::Clear => match crate::auth::cache::clear() {
-                Ok(Some(dir)) => {
-                    out.say(&format!("cleared {}", dir.display()));
+                Ok(Some((dir, removed))) => {
+                    let files = crate::text::count(removed, "file");
+                    out.say(&format!("cleared {} ({files} of sesame's)", dir.display()));
                     exit::OK
                 }
                 Ok(None) => {

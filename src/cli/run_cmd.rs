@@ -13,7 +13,7 @@ use crate::auth::totp_provider::{NoTotp, RunTotp};
 use crate::cli::args::{RunArgs, ValidateArgs};
 use crate::cli::output::{Output, print_diagnostics};
 use crate::cli::run_options;
-use crate::cli::session::{Session, http_client, tokio_runtime};
+use crate::cli::session::{Session, client_options, http_client, read_cacert, tokio_runtime};
 use crate::diagnostic::Diagnostic;
 use crate::exit;
 use crate::plan::{Compiler, FilePlan, Plan};
@@ -81,10 +81,13 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     let redactor = Arc::new(Redactor::new(args.show_secrets));
     let cache = (!args.no_cache).then(cache_dir).flatten();
     let (totp, engine) = totp_engine(args, &redactor);
-    let session = match Session::new(&args.scope, args.profile.clone(), engine) {
+    let mut session = match Session::new(&args.scope, args.profile.clone(), engine) {
         Ok(s) => s,
         Err(d) => return print_diagnostics(out, &d),
     };
+    if let Err(d) = credential_options(&mut session, args) {
+        return print_diagnostics(out, &[d]);
+    }
     let (reports, shard) = match check_flags(args) {
         Ok(f) => f,
         Err(d) => return print_diagnostics(out, &d),
@@ -109,7 +112,7 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     if args.insecure {
         out.warn("--insecure: TLS certificates are NOT verified; anyone on the network path can read and change this traffic");
     }
-    let client = match http_client(args.insecure, &args.network) {
+    let client = match http_client(&session.tls) {
         Ok(c) => c,
         Err(d) => return print_diagnostics(out, &[d]),
     };
@@ -196,6 +199,40 @@ fn totp_engine(args: &RunArgs, redactor: &Arc<Redactor>) -> (Arc<RunTotp>, Engin
 type Shard = (usize, usize);
 
 /// `--report`, `--shard` and `--jobs`, checked before anything is compiled.
+/// `--credentials FILE`, and how clients connect (`--insecure`,
+/// `--connect-timeout`, `--proxy`, `--cacert FILE`), into `session`.
+fn credential_options(session: &mut Session, args: &RunArgs) -> Result<(), Diagnostic> {
+    if let Some(path) = &args.creds.credentials {
+        let saved = read_saved(path, session.env_name.as_deref())?;
+        session.saved = Some(Arc::new(saved));
+    }
+    session.tls = client_options(args.insecure, &args.network)?;
+    session.tls.roots = read_cacert(args.creds.cacert.as_deref())?;
+    Ok(())
+}
+
+/// `--credentials FILE`, read and checked against `--env`.
+fn read_saved(
+    path: &std::path::Path,
+    env: Option<&str>,
+) -> Result<crate::auth::saved::Saved, Diagnostic> {
+    use crate::auth::saved;
+    let key = std::env::var(saved::KEY_VAR).ok().filter(|k| !k.is_empty());
+    let read = saved::read(path, key.as_deref()).map_err(Diagnostic::new)?;
+    if read.file.env.as_deref() != env {
+        let saved_for = match &read.file.env {
+            Some(e) => format!("--env {e}"),
+            None => "no --env".to_string(),
+        };
+        return Err(Diagnostic::new(format!(
+            "{} holds credentials logged in with {saved_for}",
+            path.display()
+        ))
+        .with_hint("run with the --env the credentials were saved with"));
+    }
+    Ok(read)
+}
+
 fn check_flags(args: &RunArgs) -> Result<(Vec<ReportSpec>, Option<Shard>), Vec<Diagnostic>> {
     let reports = run_options::reports(&args.report).map_err(|d| vec![d])?;
     let shard = run_options::shard(args.shard.as_deref(), |k| std::env::var(k).ok())

@@ -31,6 +31,10 @@ pub struct Session {
     /// The environment's rendered variables as text: part of credential cache keys.
     pub env_fingerprint: String,
     pub env_map: Arc<BTreeMap<String, String>>,
+    /// `run --credentials FILE`, read: used instead of logging in.
+    pub saved: Option<Arc<crate::auth::saved::Saved>>,
+    /// `--insecure` and `--cacert`: how every client of the command checks servers.
+    pub tls: crate::http::ClientOptions,
 }
 
 impl Session {
@@ -102,6 +106,8 @@ impl Session {
             default_timeout,
             env_fingerprint,
             env_map,
+            saved: None,
+            tls: crate::http::ClientOptions::default(),
             project,
         })
     }
@@ -282,7 +288,10 @@ impl Session {
             env: self.env_map.clone(),
             env_name: self.env_name.clone(),
             env_fingerprint: self.env_fingerprint.clone(),
+            project_root: self.project.root.clone(),
             cache: cache.map(crate::auth::cache::CredCache::new),
+            saved: self.saved.clone(),
+            tls: self.tls.clone(),
             prompts: Arc::default(),
         };
         crate::runner::runtime::Runtime {
@@ -296,14 +305,14 @@ impl Session {
     }
 }
 
-/// The run's HTTP client, or the diagnostic that says why there is none.
+/// How the run's clients connect: `--insecure`, `--connect-timeout`, `--proxy`.
 ///
 /// Errors (exit 2): a `--connect-timeout` that is not a duration, a
 /// `--proxy` that is not a proxy URL.
-pub fn http_client(
+pub fn client_options(
     insecure: bool,
     network: &crate::cli::args::NetworkArgs,
-) -> Result<reqwest::Client, Diagnostic> {
+) -> Result<crate::http::ClientOptions, Diagnostic> {
     let connect_timeout = network
         .connect_timeout
         .as_deref()
@@ -328,13 +337,32 @@ pub fn http_client(
             Diagnostic::new(format!("--proxy: {e}"))
                 .with_hint("write http://host:port or https://host:port")
         })?;
-    let options = crate::http::ClientOptions {
+    Ok(crate::http::ClientOptions {
         insecure,
         connect_timeout,
         proxy,
-    };
-    crate::http::client(&options)
+        ..Default::default()
+    })
+}
+
+/// The run's HTTP client, or the diagnostic that says why there is none.
+pub fn http_client(options: &crate::http::ClientOptions) -> Result<reqwest::Client, Diagnostic> {
+    crate::http::client(options)
         .map_err(|e| Diagnostic::new(format!("cannot build the HTTP client: {e}")))
+}
+
+/// The PEM roots of `--cacert FILE`.
+///
+/// Errors: FILE cannot be read.
+pub fn read_cacert(cacert: Option<&std::path::Path>) -> Result<Vec<Vec<u8>>, Diagnostic> {
+    let mut roots = Vec::new();
+    if let Some(path) = cacert {
+        let pem = std::fs::read(path).map_err(|e| {
+            Diagnostic::new(format!("cannot read --cacert {}: {e}", path.display()))
+        })?;
+        roots.push(pem);
+    }
+    Ok(roots)
 }
 
 /// A tokio runtime: single-threaded when one task at a time is all there is.

@@ -7,7 +7,7 @@ use crate::auth::totp::Ledger;
 use crate::auth::totp_provider::RunTotp;
 use crate::cli::args::{CurlArgs, SchemaArgs, TokenArgs, TotpArgs};
 use crate::cli::output::{Output, print_diagnostics};
-use crate::cli::session::{Session, http_client, tokio_runtime};
+use crate::cli::session::{Session, client_options, http_client, tokio_runtime};
 use crate::diagnostic::Diagnostic;
 use crate::exit;
 use crate::plan::Compiler;
@@ -35,7 +35,11 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
         Ok(p) => p,
         Err(d) => return print_diagnostics(out, &d),
     };
-    let client = match http_client(args.insecure, &Default::default()) {
+    let options = match client_options(args.insecure, &Default::default()) {
+        Ok(o) => o,
+        Err(d) => return print_diagnostics(out, &[d]),
+    };
+    let client = match http_client(&options) {
         Ok(c) => c,
         Err(d) => return print_diagnostics(out, &[d]),
     };
@@ -55,12 +59,16 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
         Ok(r) => r,
         Err(d) => return print_diagnostics(out, &[d]),
     };
-    let result = runtime.block_on(rt.auth.get(&args.profile));
+    // The token is taken now: credentials hold the event channel, which
+    // must close before the printer can finish.
+    let result = runtime
+        .block_on(rt.auth.get(&args.profile))
+        .map(|c| c.token());
     drop(rt);
     totp.clear_events();
     runtime.shutdown_background();
     let _ = printer.join();
-    match result.map(|c| c.token()) {
+    match result {
         Ok(Some(t)) => {
             out.say(&t);
             exit::OK

@@ -195,8 +195,9 @@ fn kept(text: &str) -> String {
     }
 }
 
-/// Writes the exchange out for `--verbose`.
-fn show(ex: &Exchange, opts: Options, out: &Outgoing, inc: Option<&Incoming>) {
+/// Writes the exchange out for `--verbose` (also a profile's token
+/// requests, `opts.file_index` being `usize::MAX` then).
+pub fn show(ex: &Exchange, opts: Options, out: &Outgoing, inc: Option<&Incoming>) {
     if ex.verbose {
         let (request, response) = verbose::exchange_text(&ex.redactor, out, inc);
         ex.emit(Event::Exchange(crate::report::event::Exchange {

@@ -29,12 +29,20 @@ pub struct Exchange {
     pub client: reqwest::Client,
     pub redactor: Arc<Redactor>,
     /// `defaults.headers` of `sesame.yaml`, sent with every request.
-    pub default_headers: Vec<(String, Tpl)>,
+    pub default_headers: Arc<Vec<(String, Tpl)>>,
     /// `defaults.timeout`, for requests without their own `timeout:`.
     pub default_timeout: Duration,
     /// `--verbose`: every exchange is written out as text.
     pub verbose: bool,
     events: Sender<Event>,
+}
+
+impl std::fmt::Debug for Exchange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Exchange")
+            .field("verbose", &self.verbose)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Exchange {
@@ -49,10 +57,23 @@ impl Exchange {
         Exchange {
             client,
             redactor,
-            default_headers,
+            default_headers: Arc::new(default_headers),
             default_timeout,
             verbose,
             events,
+        }
+    }
+
+    /// The same context with another client: a profile's, carrying its
+    /// client certificate (`tls:`).
+    pub fn with_client(&self, client: reqwest::Client) -> Exchange {
+        Exchange {
+            client,
+            redactor: self.redactor.clone(),
+            default_headers: self.default_headers.clone(),
+            default_timeout: self.default_timeout,
+            verbose: self.verbose,
+            events: self.events.clone(),
         }
     }
 

@@ -42,6 +42,11 @@ impl Jar {
         }
     }
 
+    /// Holds no cookie at all.
+    pub fn is_empty(&self) -> bool {
+        self.lock().iter_any().next().is_none()
+    }
+
     /// The `Cookie` header for a request to `url`: one `name=value` per
     /// name, the most specific (longest path) first as RFC 6265 orders
     /// them, then by name, so the header is the same on every run.

@@ -23,6 +23,12 @@ pub struct ClientOptions {
     /// `--proxy`: every request goes through it (`NO_PROXY` still applies);
     /// `None`: the environment's `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
     pub proxy: Option<reqwest::Proxy>,
+    /// PEM root certificates trusted besides the system's (`--cacert`, a
+    /// profile's `tls: ca`).
+    pub roots: Vec<Vec<u8>>,
+    /// PEM private key and certificate chain the client presents (a
+    /// profile's `tls: cert` and `key`).
+    pub identity: Option<Vec<u8>>,
 }
 
 /// Builds the client shared by every request of a run: connections are kept
@@ -39,6 +45,14 @@ pub fn client(options: &ClientOptions) -> reqwest::Result<reqwest::Client> {
     }
     if let Some(p) = &options.proxy {
         builder = builder.proxy(p.clone());
+    }
+    for pem in &options.roots {
+        for cert in reqwest::Certificate::from_pem_bundle(pem)? {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    if let Some(pem) = &options.identity {
+        builder = builder.identity(reqwest::Identity::from_pem(pem)?);
     }
     builder.build()
 }

@@ -3,6 +3,7 @@
 //! Compiling collects every problem in every file before anything is sent.
 
 pub mod compile;
+pub mod oauth2;
 pub mod scope_check;
 
 use std::sync::Arc;
@@ -167,6 +168,10 @@ pub struct ProfilePlan {
     pub expires_in: Option<Tpl>,
     pub ttl: Option<Duration>,
     pub cache: bool,
+    /// `oauth2:`: the token request that replaces `login:` steps.
+    pub oauth2: Option<oauth2::OAuth2Plan>,
+    /// `tls:`: the client certificate of the profile's exchanges.
+    pub tls: Option<oauth2::TlsPlan>,
 }
 
 impl ProfilePlan {
@@ -209,9 +214,14 @@ impl ProfilePlan {
 
     /// Names the profile's captures define, in step order.
     pub fn capture_names(&self) -> Vec<String> {
+        let oauth2 = self
+            .oauth2
+            .iter()
+            .flat_map(|_| oauth2::TOKEN_FIELDS.map(String::from));
         self.login
             .iter()
             .flat_map(|s| s.captures.iter().map(|c| c.name.clone()))
+            .chain(oauth2)
             .collect()
     }
 }

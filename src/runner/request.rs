@@ -143,10 +143,12 @@ async fn send(
             .is_some_and(|c| may_log_in_again(rt, req, c)),
     };
     let view = creds.as_deref().map(Creds::credentials);
+    // A profile's requests use its cookie jar, and a `tls:` profile's go
+    // through its own client.
     let owner = creds.as_deref().map_or(jar, |c| &*c.jar);
+    let ex = creds.as_deref().map_or(&*rt.exchange, |c| &*c.exchange);
     let mut done =
-        exchange::attempt_rendered(&rt.exchange, req, out, &scope, owner, view.as_ref(), opts)
-            .await;
+        exchange::attempt_rendered(ex, req, out, &scope, owner, view.as_ref(), opts).await;
     if let (Verdict::Unauthorized, Some(c)) = (&done.verdict, &creds) {
         let fresh = match rt.auth.refresh(&c.profile, c.generation).await {
             Ok(f) => f,
@@ -164,7 +166,7 @@ async fn send(
         };
         let sent_before = done.attempts;
         done = exchange::attempt_rendered(
-            &rt.exchange,
+            &fresh.exchange,
             req,
             out,
             &scope,

@@ -257,6 +257,79 @@ pub struct ProfileFile {
     pub ttl: Option<Node>,
     /// `false` keeps these credentials out of the disk cache.
     pub cache: Option<bool>,
+    /// The standard OAuth 2.0 grants, instead of `login:` steps.
+    #[schemars(with = "Option<OAuth2Spec>")]
+    pub oauth2: Option<Loc<OAuth2Spec>>,
+    /// A client certificate for the login steps and the requests.
+    #[schemars(with = "Option<TlsSpec>")]
+    pub tls: Option<Loc<TlsSpec>>,
+}
+
+/// `oauth2:` in a profile: a token request of one of the standard grants
+/// (RFC 6749 §4.3, §4.4, §6; RFC 8628 for `device_code`). Values are templates.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OAuth2Spec {
+    /// The token endpoint (RFC 6749 §3.2).
+    #[schemars(with = "String")]
+    pub token_url: Node,
+    pub grant: Grant,
+    #[schemars(with = "Option<String>")]
+    pub client_id: Option<Node>,
+    #[schemars(with = "Option<String>")]
+    pub client_secret: Option<Node>,
+    /// How the client authenticates (RFC 6749 §2.3.1); default `basic`.
+    pub client_auth: Option<ClientAuth>,
+    /// Space-separated scopes (RFC 6749 §3.3).
+    #[schemars(with = "Option<String>")]
+    pub scope: Option<Node>,
+    /// Extra form parameters of every token request (e.g. `audience`).
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, String>")]
+    pub params: IndexMap<String, Node>,
+    /// `grant: password`: the resource owner's name and password.
+    #[schemars(with = "Option<String>")]
+    pub username: Option<Node>,
+    #[schemars(with = "Option<String>")]
+    pub password: Option<Node>,
+    /// `grant: refresh_token`: the refresh token (a secret).
+    #[schemars(with = "Option<String>")]
+    pub refresh_token: Option<Node>,
+    /// `grant: device_code`: the device authorization endpoint (RFC 8628 §3.1).
+    #[schemars(with = "Option<String>")]
+    pub device_authorization_url: Option<Node>,
+}
+
+/// The grant of an `oauth2:` profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Grant {
+    ClientCredentials,
+    Password,
+    RefreshToken,
+    DeviceCode,
+}
+
+/// Client authentication at the token endpoint (RFC 6749 §2.3.1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuth {
+    /// HTTP Basic with the form-encoded id and secret.
+    #[default]
+    Basic,
+    /// `client_id` and `client_secret` as form parameters.
+    Body,
+}
+
+/// `tls:` in a profile: a client certificate and key (PEM, from secret
+/// sources) and an extra trusted root.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TlsSpec {
+    pub cert: SecretSource,
+    pub key: SecretSource,
+    /// A PEM file of a root certificate to trust, relative to the profile.
+    pub ca: Option<String>,
 }
 
 /// How credentials attach to each request using the profile.

@@ -31,12 +31,8 @@ pub fn register(env: &mut Environment<'static>, totp: Arc<dyn TotpProvider>) {
             .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))
     });
     env.add_function("uuid", || uuid::Uuid::new_v4().to_string());
-    env.add_function("now", || {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0)
-    });
+    // The run's clock, so `now()` agrees with expiry and TOTP in test mode.
+    env.add_function("now", crate::clock::unix_now);
     env.add_function("jwt_claims", jwt_claims);
     env.add_filter("jwt_claims", jwt_claims);
     env.add_filter("b64encode", |v: Value| STANDARD.encode(text_of(&v)));

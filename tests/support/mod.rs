@@ -1,8 +1,11 @@
 //! The test harness: a project in a temporary folder, the real `sesame`
 //! binary run in it, and a real server on 127.0.0.1.
 
+pub mod creds;
+pub mod oauth2;
 pub mod raw;
 pub mod server;
+pub mod tls;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};

@@ -11,7 +11,7 @@ use super::{At, Compiler};
 use crate::diagnostic::{did_you_mean, display_path};
 use crate::duration::BareUnit;
 use crate::plan::scope_check::Known;
-use crate::plan::{ProfilePlan, ProfileRef, RequestPlan};
+use crate::plan::{ProfilePlan, ProfileRef, RequestPlan, oauth2};
 use crate::secret::source::SecretSource;
 use crate::source::load::{SourceFile, parse};
 use crate::source::model::{Loc, Node, ProfileFile};
@@ -85,7 +85,11 @@ impl Compiler {
         };
         known.names.insert("secrets".into());
         let login = self.login_steps(&at, &model, &mut known);
-        let apply_headers = self.header_tpls(&at, &model.apply.headers, &known);
+        let oauth2 = self.oauth2_block(&at, &model, &mut known);
+        let mut apply_headers = self.header_tpls(&at, &model.apply.headers, &known);
+        if oauth2::applies_default(&model) {
+            apply_headers.push(oauth2::default_apply(self.engine));
+        }
         let apply_query = self.named_values(&at, &model.apply.query, &known);
         let apply_basic = model
             .apply
@@ -130,8 +134,40 @@ impl Compiler {
             expires_in,
             ttl,
             cache: model.cache.unwrap_or(true),
+            oauth2,
+            tls: model.tls.as_ref().map(|t| {
+                let dir = file.path.parent().unwrap_or(Path::new("."));
+                oauth2::tls(&t.value, dir)
+            }),
             source: file,
         })
+    }
+
+    /// A profile's `oauth2:` block (issue 10): its values are templates in
+    /// the profile's scope; it replaces `login:` steps, and the token
+    /// response's fields become names `apply:` may use.
+    fn oauth2_block(
+        &mut self,
+        at: &At,
+        model: &ProfileFile,
+        known: &mut Known,
+    ) -> Option<oauth2::OAuth2Plan> {
+        let spec = model.oauth2.as_ref()?;
+        if !model.login.is_empty() {
+            self.errors.push(at.err(
+                "a profile has `login:` steps or `oauth2:`, not both",
+                &spec.referenced,
+            ));
+        }
+        let mut missing = Vec::new();
+        let seen = known.clone();
+        let tpl = |n: &Node, what: &str| self.scalar_tpl(at, n, &seen, what);
+        let plan = oauth2::compile(&spec.value, tpl, &mut missing);
+        for m in missing {
+            self.errors.push(at.err(m, &spec.referenced));
+        }
+        known.names.extend(oauth2::TOKEN_FIELDS.map(String::from));
+        plan
     }
 
     /// The profile's secrets, each source checked to name somewhere to read from.
