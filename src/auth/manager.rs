@@ -217,8 +217,14 @@ impl AuthManager {
         secrets: HashMap<String, String>,
         generation: u64,
     ) -> Result<Arc<Creds>, String> {
+        let redactor = &self.ctx.exchange.redactor;
         for v in cached.captures.values() {
-            self.ctx.exchange.redactor.add_value(v);
+            redactor.add_value(v);
+        }
+        for (k, v) in &cached.headers {
+            if crate::secret::Redactor::is_sensitive_header(k) {
+                redactor.add_credential(v);
+            }
         }
         let scope = self.ctx.profile_scope(&secrets, &cached.captures);
         let hosts = login::hosts(plan, &scope)?;
@@ -292,7 +298,7 @@ impl AuthManager {
                 let _guard = self.ctx.prompts.lock();
                 crate::secret::source::resolve(&plan.name, name, src, base_dir, &lookup)
             })?;
-            self.ctx.exchange.redactor.add(value.expose());
+            self.ctx.exchange.redactor.add_secret(value.expose());
             out.insert(name.clone(), value.expose().to_string());
         }
         Ok(out)

@@ -43,6 +43,7 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
     let (tx, rx) = std::sync::mpsc::channel::<Event>();
     totp.set_events(tx.clone());
     let printer = spawn_printer(rx);
+    let masks = redactor.clone();
     let rt = Arc::new(session.into_runtime(
         &plan.profiles,
         client,
@@ -60,23 +61,46 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
     totp.clear_events();
     runtime.shutdown_background();
     let _ = printer.join();
-    match result.map(|c| c.token()) {
+    match result.map(|c| chosen(&c, args)) {
         Ok(Some(t)) => {
             out.say(&t);
             exit::OK
         }
         Ok(None) => {
-            out.error(&format!(
-                "profile {} applies no credential to print",
-                args.profile
-            ));
+            let what = match (&args.header, &args.query) {
+                (Some(h), _) => format!("no header `{h}`"),
+                (_, Some(q)) => format!("no query parameter `{q}`"),
+                _ => "no credential".into(),
+            };
+            out.error(&format!("profile {} applies {what} to print", args.profile));
             exit::LOGIN_FAILED
         }
         Err(e) => {
-            out.error(&e);
+            out.error(&masks.redact(&e));
             exit::LOGIN_FAILED
         }
     }
+}
+
+/// What `token` prints: the applied header value named by `--header`, the
+/// applied query value named by `--query` (URL-encoded as `run` puts it in
+/// the query string), else the credential.
+fn chosen(creds: &crate::auth::creds::Creds, args: &TokenArgs) -> Option<String> {
+    if let Some(name) = &args.header {
+        return creds
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone());
+    }
+    if let Some(name) = &args.query {
+        return creds
+            .query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| url::form_urlencoded::byte_serialize(v.as_bytes()).collect());
+    }
+    creds.token()
 }
 
 /// An error naming `name` when the profiles folder has no such profile.
