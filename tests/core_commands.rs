@@ -252,24 +252,32 @@ fn curl_prints_runnable_commands() {
         .args(&["curl", "requests/good.yaml"])
         .stdout(
             r#"
-        # create
-        curl \
-          -X POST \
-          '{URL}/echo/items/5?tag=a&tag=b&region=eu' \
-          -H 'X-Custom: custom-value' \
-          -H 'Content-Type: application/json' \
-          --data-raw '{"n":5,"quote":"it'\''s"}'
-        # search
-        curl \
-          '{URL}/echo/search?q=a+b'
-        # submit form
-        curl \
-          -X PUT \
-          '{URL}/echo/form' \
-          --data-urlencode 'a=b c' \
-          --data-urlencode 'list=1' \
-          --data-urlencode 'list=2'
-    "#,
+            # create
+            curl \
+              -X POST \
+              '{URL}/echo/items/5?tag=a&tag=b&region=eu' \
+              -H 'User-Agent: sesame/0.1.0' \
+              -H 'X-Custom: custom-value' \
+              -H 'Content-Type: application/json' \
+              --data-raw '{"n":5,"quote":"it'\''s"}' \
+              -L \
+              --max-time 30
+            # search
+            curl \
+              '{URL}/echo/search?q=a+b' \
+              -H 'User-Agent: sesame/0.1.0' \
+              -L \
+              --max-time 30
+            # submit form
+            curl \
+              -X PUT \
+              '{URL}/echo/form' \
+              -H 'User-Agent: sesame/0.1.0' \
+              -H 'Content-Type: application/x-www-form-urlencoded' \
+              --data-raw 'a=b+c&list=1&list=2' \
+              -L \
+              --max-time 30
+        "#,
         )
         .run();
     assert!(server.hits().is_empty(), "nothing sent yet");
@@ -327,14 +335,17 @@ fn curl_request_selects_one_and_takes_var() {
         ])
         .stdout(
             r#"
-        # create
-        curl \
-          -X POST \
-          '{URL}/echo/items/7?tag=a&tag=b&region=eu' \
-          -H 'X-Custom: custom-value' \
-          -H 'Content-Type: application/json' \
-          --data-raw '{"n":7,"quote":"it'\''s"}'
-    "#,
+            # create
+            curl \
+              -X POST \
+              '{URL}/echo/items/7?tag=a&tag=b&region=eu' \
+              -H 'User-Agent: sesame/0.1.0' \
+              -H 'X-Custom: custom-value' \
+              -H 'Content-Type: application/json' \
+              --data-raw '{"n":7,"quote":"it'\''s"}' \
+              -L \
+              --max-time 30
+        "#,
         )
         .run();
     assert_eq!(commands(&run.stdout).len(), 1);

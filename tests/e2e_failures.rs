@@ -197,11 +197,11 @@ requests:
         .stdout(
             r#"
             requests/expiry.yaml
-            profile code4***-api-client: logged in (1 step, <ms>)
+            profile code42-api-client: logged in (1 step, <ms>)
               ✓ users  GET 200  0ms
               ✓ create a user (starts a job)  POST 202  0ms
-              ✓ poll the job for more than *** s  GET 200  0ms  (3 attempts)
-            profile code4***-api-client: logged in (1 step, <ms>)
+              ✓ poll the job for more than 2 s  GET 200  0ms  (3 attempts)
+            profile code42-api-client: logged in (1 step, <ms>)
               ✓ users after expiry  GET 200  0ms
 
             4 passed, 0 failed, 0 skipped (1 file) in 0.00s

@@ -179,11 +179,14 @@ fn curl_leaves_captured_values_to_the_shell() {
         .args(&["curl", "requests/a.yaml", "--request", "one"])
         .stdout(
             r#"
-        # one
-        # set CAPTURE_UID to a value captured by an earlier request first
-        curl \
-          '{URL}/echo/'"$CAPTURE_UID"
-    "#,
+            # one
+            # set CAPTURE_UID to a value captured by an earlier request first
+            curl \
+              '{URL}/echo/'"$CAPTURE_UID" \
+              -H 'User-Agent: sesame/0.1.0' \
+              -L \
+              --max-time 30
+        "#,
         )
         .run();
     let status = std::process::Command::new("sh")

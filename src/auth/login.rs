@@ -108,12 +108,33 @@ pub fn applied(
         };
         query.push((k.clone(), v));
     }
-    for (_, v) in headers.iter().chain(query.iter()) {
-        if let Some(token) = v.split_whitespace().last() {
-            redactor.add(token);
+    // A credential header, and any value built from secrets or captures
+    // (`Basic {{ (u ~ ':' ~ p) | b64encode }}`), is secret material of its
+    // own; a value that is not (`X-Site: training`) is never registered.
+    let derived = derived_from_secrets(plan);
+    for ((k, v), t) in headers.iter().zip(&plan.apply_headers) {
+        if crate::secret::Redactor::is_sensitive_header(k) || derived(&[&t.1]) {
+            redactor.add_credential(v);
+        }
+    }
+    for ((_, v), (_, t)) in query.iter().zip(&plan.apply_query) {
+        if derived(&t.templates()) {
+            redactor.add(v);
         }
     }
     Ok((headers, query))
+}
+
+/// True for templates that read the profile's secrets, its captures or a
+/// TOTP code: their values are known only after a login, and secret.
+pub fn derived_from_secrets(plan: &ProfilePlan) -> impl Fn(&[&crate::template::Tpl]) -> bool {
+    let mut names = plan.capture_names();
+    names.extend(["secrets".to_string(), "auth".to_string()]);
+    move |templates| {
+        templates.iter().any(|t| {
+            t.variables().iter().any(|v| names.contains(v)) || t.source().contains("totp(")
+        })
+    }
 }
 
 /// When credentials obtained at `login_time` expire: `expires_in`, else

@@ -381,8 +381,14 @@ impl AuthManager {
         (generation, exchange): (u64, Arc<Exchange>),
         note: &str,
     ) -> Result<Arc<Creds>, String> {
+        let redactor = &self.ctx.exchange.redactor;
         for v in cached.captures.values() {
-            self.ctx.exchange.redactor.add_value(v);
+            redactor.add_value(v);
+        }
+        for (k, v) in &cached.headers {
+            if crate::secret::Redactor::is_sensitive_header(k) {
+                redactor.add_credential(v);
+            }
         }
         for (_, v) in cached.headers.iter().chain(cached.query.iter()) {
             if let Some(token) = v.split_whitespace().last() {
@@ -496,7 +502,7 @@ impl AuthManager {
                 let _guard = self.ctx.prompts.lock();
                 crate::secret::source::resolve(&plan.name, name, src, base_dir, &lookup)
             })?;
-            self.ctx.exchange.redactor.add(value.expose());
+            self.ctx.exchange.redactor.add_secret(value.expose());
             out.insert(name.clone(), value.expose().to_string());
         }
         Ok(out)

@@ -204,6 +204,12 @@ pub struct TokenArgs {
     /// Accept invalid TLS certificates (dangerous)
     #[arg(long)]
     pub insecure: bool,
+    /// Print the whole value of this applied header instead (as `sesame curl` does)
+    #[arg(long, value_name = "NAME", conflicts_with = "query")]
+    pub header: Option<String>,
+    /// Print the value of this applied query parameter instead, URL-encoded as sent
+    #[arg(long, value_name = "NAME")]
+    pub query: Option<String>,
 }
 
 #[derive(Debug, Args)]

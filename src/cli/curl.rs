@@ -1,6 +1,9 @@
 //! `sesame curl`: a request file as curl command lines, runnable as printed.
-//! A profile's credentials become `$(sesame token PROFILE)`, so nothing
-//! secret is printed and the command still authenticates.
+//! Each command formats the request `run` would send (rendered by
+//! `exchange::render`, the same code), with each credential of the profile
+//! fetched by its own placeholder (`$(sesame token P --header NAME)`,
+//! `--query NAME`), so nothing secret is printed and the command still
+//! authenticates; what only a login can give shows as unknown.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,14 +12,16 @@ use crate::auth::totp_provider::NoTotp;
 use crate::cli::args::CurlArgs;
 use crate::cli::output::{Output, print_diagnostics};
 use crate::cli::session::Session;
+use crate::exchange::Exchange;
 use crate::exit;
-use crate::plan::{BodyPlan, Compiler, FilePlan, ProfilePlan, ProfileRef, RequestPlan};
+use crate::plan::{BodyPlan, Compiler, FilePlan, PartPlan, ProfilePlan, ProfileRef, RequestPlan};
 use crate::secret::Redactor;
+use crate::template::unknown::Unknown;
 use crate::template::{Engine, Scope, from_json};
 
 pub fn print(args: &CurlArgs, out: &Output) -> i32 {
     let engine = Engine::new(Arc::new(NoTotp));
-    let session = match Session::new(&args.scope, None, engine) {
+    let mut session = match Session::new(&args.scope, None, engine) {
         Ok(s) => s,
         Err(d) => return print_diagnostics(out, &d),
     };
@@ -26,20 +31,52 @@ pub fn print(args: &CurlArgs, out: &Output) -> i32 {
         Ok(p) => p,
         Err(d) => return print_diagnostics(out, &d),
     };
-    let redactor = Redactor::new(args.show_secrets);
     let Some(file) = plan.files.first() else {
         return exit::INVALID;
     };
-    let mut placeholders = match placeholders(file, &session) {
-        Ok(p) => p,
-        Err(message) => {
-            out.error(&message);
-            return exit::INVALID;
+    let redactor = Arc::new(Redactor::new(args.show_secrets));
+    crate::cli::run_cmd::register_env_secrets(&plan.profiles, &session.env_map, &redactor);
+    // Nothing is sent: the exchange only renders, as `run` does.
+    let (events, _) = std::sync::mpsc::channel();
+    let ex = Exchange::new(
+        reqwest::Client::new(),
+        redactor,
+        std::mem::take(&mut session.default_headers),
+        session.default_timeout,
+        false,
+        events,
+    );
+    match commands(args, file, &plan, &session, &ex, out) {
+        Ok(0) => {
+            out.error(&format!(
+                "no request named `{}` in {}",
+                args.request.as_deref().unwrap_or(""),
+                file.display
+            ));
+            exit::INVALID
         }
-    };
+        Ok(_) => exit::OK,
+        Err(e) => {
+            out.error(&ex.redactor.redact(&e));
+            exit::INVALID
+        }
+    }
+}
+
+/// Prints the command of each selected request; returns how many.
+///
+/// Errors: the first request that does not render, or a var that does not.
+fn commands(
+    args: &CurlArgs,
+    file: &FilePlan,
+    plan: &crate::plan::Plan,
+    session: &Session,
+    ex: &Exchange,
+    out: &Output,
+) -> Result<usize, String> {
+    let mut placeholders = placeholders(file, session)?;
     let mut printed = 0;
     for req in &file.requests {
-        let base = session.base.with(Arc::new(placeholders.clone()));
         let mut scope_map = placeholders.clone();
         let profile = match &req.profile {
             Some(ProfileRef::Named(p)) => plan.profiles.get(p).cloned(),
@@ -48,44 +85,29 @@ pub fn print(args: &CurlArgs, out: &Output) -> i32 {
         if let Some(p) = &profile {
             scope_map.extend(p.placeholders(|_| TOKEN.to_string()));
         }
-        let scope = base
+        let scope = session
+            .base
             .with(Arc::new(scope_map))
             .with(session.cli_vars.clone());
-        let selected = args.request.as_deref().is_none_or(|n| n == req.name);
-        if selected {
-            match render_curl(req, &scope, profile.as_deref(), &session, &redactor) {
-                Ok(cmd) => {
-                    let mut text = format!("# {}\n", req.name);
-                    for name in captured_names(&cmd) {
-                        text.push_str(&format!(
-                            "# set {name} to a value captured by an earlier request first\n"
-                        ));
-                    }
-                    out.say(&format!("{text}{cmd}"));
-                    printed += 1;
-                }
-                Err(e) => {
-                    out.error(&format!("{}: {e}", req.name));
-                    return exit::INVALID;
-                }
+        if args.request.as_deref().is_none_or(|n| n == req.name) {
+            let env = session.env_name.as_deref();
+            let cmd = render_curl(ex, req, &scope, profile.as_deref(), env)
+                .map_err(|e| format!("{}: {e}", req.name))?;
+            let mut text = format!("# {}\n", req.name);
+            for name in captured_names(&cmd) {
+                text.push_str(&format!(
+                    "# set {name} to a value captured by an earlier request first\n"
+                ));
             }
+            out.say(&format!("{text}{cmd}"));
+            printed += 1;
         }
         for c in &req.captures {
-            placeholders.insert(
-                c.name.clone(),
-                minijinja::Value::from(format!("__CAPTURE_{}__", shell_name(&c.name))),
-            );
+            let shown = format!("__CAPTURE_{}__", shell_name(&c.name));
+            placeholders.insert(c.name.clone(), Unknown::value(shown));
         }
     }
-    if printed == 0 {
-        out.error(&format!(
-            "no request named `{}` in {}",
-            args.request.as_deref().unwrap_or(""),
-            file.display
-        ));
-        return exit::INVALID;
-    }
-    exit::OK
+    Ok(printed)
 }
 
 /// Inputs and vars as a run sees them: `--var`, else an input's default,
@@ -116,190 +138,312 @@ fn placeholders(
     Ok(placeholders)
 }
 
+/// The request `run` would send, as `exchange::render` makes it, with each
+/// credential of the profile as its own live `$(sesame token ...)`.
 fn render_curl(
+    ex: &Exchange,
     req: &RequestPlan,
     scope: &Scope,
     profile: Option<&ProfilePlan>,
-    session: &Session,
-    redactor: &Redactor,
+    env_name: Option<&str>,
 ) -> Result<String, String> {
-    let mut url = request_url(req, scope)?;
-    let token_cmd = profile.map(|p| match &session.env_name {
-        Some(e) => format!("$(sesame token {} --env {e})", p.name),
-        None => format!("$(sesame token {})", p.name),
-    });
-    let q = |s: &str| quote_live(s, token_cmd.as_deref());
-    if let Some(p) = profile {
-        // The request's own parameter replaces the profile's of that name.
-        let own: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
-        for (k, _) in p.apply_query.iter().filter(|(k, _)| !own.contains(k)) {
-            url.query_pairs_mut().append_pair(k, TOKEN);
+    let mut out = crate::exchange::render(ex, req, scope).map_err(|f| f.message)?;
+    let mut live = Live::new(profile.map(|p| token_command(p, "", env_name)));
+    let mut notes = Vec::new();
+    let basic = match &req.basic {
+        Some(b) => {
+            out.headers
+                .retain(|(h, _)| !h.eq_ignore_ascii_case("authorization"));
+            Some(basic_part(b, scope, &ex.redactor, &mut live, &mut notes)?)
         }
+        None => None,
+    };
+    if let Some(p) = profile {
+        apply_profile(p, scope, env_name, &mut out, &mut live, &mut notes);
     }
+    let q = |s: &str| live.quote(s);
     let mut parts = vec!["curl".to_string()];
-    // curl turns a request with a body into a POST unless told otherwise.
-    if req.method != reqwest::Method::GET || !matches!(req.body, BodyPlan::None) {
-        parts.push(format!("-X {}", req.method));
+    let multipart = matches!(req.body, BodyPlan::Multipart(_));
+    if multipart {
+        // curl writes the parts, and the Content-Type with its own boundary.
+        out.headers
+            .retain(|(h, _)| !h.eq_ignore_ascii_case("content-type"));
     }
-    let url_text = redactor.redact(url.as_str()).into_owned();
-    parts.push(q(&url_text));
-    for (k, t) in session.default_headers.iter().chain(&req.headers) {
-        let v = t.render(scope).map_err(|e| e.message)?;
+    let has_body = out.body.is_some() || out.body_file.is_some();
+    match (&out.method, has_body) {
+        (&reqwest::Method::HEAD, _) => parts.push("--head".into()),
+        (&reqwest::Method::GET, false) => {}
+        (m, _) => parts.push(format!("-X {m}")),
+    }
+    parts.push(q(&ex.redactor.redact(out.url.as_str())));
+    if !out
+        .headers
+        .iter()
+        .any(|(h, _)| h.eq_ignore_ascii_case("user-agent"))
+    {
         parts.push(format!(
             "-H {}",
-            q(&format!("{k}: {}", redactor.header_value(k, &v)))
+            quote(concat!("User-Agent: sesame/", env!("CARGO_PKG_VERSION")))
         ));
     }
-    if let Some(b) = &req.basic {
-        let u = b.username.render(scope).map_err(|e| e.message)?;
-        parts.push(format!(
-            "-u {}",
-            q(&format!(
-                "{}:{}",
-                redactor.redact(&u),
-                crate::secret::redact::MASK
-            ))
-        ));
+    for (k, v) in &out.headers {
+        let v = if live.holds(v) {
+            ex.redactor.redact(v)
+        } else {
+            ex.redactor.header_value(k, v)
+        };
+        parts.push(format!("-H {}", q(&format!("{k}: {v}"))));
     }
-    if let (Some(p), Some(cmd)) = (profile, &token_cmd) {
-        profile_parts(p, cmd, scope, redactor, &mut parts);
+    parts.extend(basic);
+    parts.extend(body_parts(req, &out, scope, &ex.redactor, &live)?);
+    if out.follow_redirects {
+        parts.push("-L".into());
     }
-    body_parts(&req.body, scope, redactor, token_cmd.as_deref(), &mut parts)?;
-    Ok(parts.join(" \\\n  "))
+    parts.push(format!("--max-time {}", seconds(out.timeout)));
+    notes.push(parts.join(" \\\n  "));
+    Ok(notes.join("\n"))
 }
 
-/// The request's URL with its `query:` appended.
-fn request_url(req: &RequestPlan, scope: &Scope) -> Result<url::Url, String> {
-    let mut url = url::Url::parse(req.url.render(scope).map_err(|e| e.message)?.trim())
-        .map_err(|e| e.to_string())?;
-    if !req.query.is_empty() {
-        let mut pairs = Vec::new();
-        for (k, v) in &req.query {
-            let v = v.render(scope).map_err(|e| e.message)?;
-            for item in crate::exchange::flatten(&v) {
-                pairs.push((k.clone(), item));
-            }
-        }
-        let mut q = url.query_pairs_mut();
-        for (k, v) in pairs {
-            q.append_pair(&k, &v);
-        }
-    }
-    Ok(url)
-}
-
-/// The profile's headers: the first carries `cmd`, the credential command.
-fn profile_parts(
-    p: &ProfilePlan,
-    cmd: &str,
+/// The body as `run` sends it: `--data-raw` (without curl's form
+/// Content-Type when `run` sends none), `--data-binary @FILE`, or one `-F`
+/// per `multipart:` field.
+fn body_parts(
+    req: &RequestPlan,
+    out: &crate::http::Outgoing,
     scope: &Scope,
     redactor: &Redactor,
-    parts: &mut Vec<String>,
-) {
-    let q = |s: &str| quote_live(s, Some(cmd));
-    if let Some((k, _)) = p.apply_headers.first() {
-        let value = p.apply_headers[0].1.source();
-        let scheme = value
-            .split_whitespace()
-            .next()
-            .filter(|w| value.trim_start().len() > w.len() && !w.contains("{{"))
-            .map(|w| format!("{w} "))
-            .unwrap_or_default();
-        parts.push(format!("-H \"{}: {scheme}{cmd}\"", k));
+    live: &Live,
+) -> Result<Vec<String>, String> {
+    let mut parts = Vec::new();
+    if let BodyPlan::Multipart(fields) = &req.body {
+        for (name, part) in fields {
+            parts.push(match part {
+                PartPlan::Text(t) => {
+                    let v = t.render(scope).map_err(|e| e.message)?;
+                    let field = format!("{name}={}", redactor.redact(&v));
+                    format!("--form-string {}", live.quote(&field))
+                }
+                PartPlan::File {
+                    path,
+                    content_type,
+                    filename,
+                } => {
+                    let mut spec = format!("{name}=@{}", path.display());
+                    if let Some(t) = content_type {
+                        spec.push_str(&format!(";type={t}"));
+                    }
+                    if let Some(f) = filename {
+                        spec.push_str(&format!(";filename={f}"));
+                    }
+                    format!("-F {}", quote(&spec))
+                }
+            });
+        }
+    } else if let Some(path) = &out.body_file {
+        parts.push(format!(
+            "--data-binary {}",
+            quote(&format!("@{}", path.display()))
+        ));
+    } else if let Some(body) = &out.body {
+        let typed = out
+            .headers
+            .iter()
+            .any(|(h, _)| h.eq_ignore_ascii_case("content-type"));
+        if !typed {
+            // curl would add a form Content-Type that `run` does not send.
+            parts.push(format!("-H {}", quote("Content-Type:")));
+        }
+        let text = String::from_utf8_lossy(body);
+        parts.push(format!(
+            "--data-raw {}",
+            live.quote(&redactor.redact(&text))
+        ));
     }
-    for (k, t) in p.apply_headers.iter().skip(1) {
-        match t.render(scope) {
-            Ok(v) => parts.push(format!(
-                "-H {}",
-                q(&format!("{k}: {}", redactor.header_value(k, &v)))
-            )),
-            Err(_) => parts.push(format!(
-                "-H {}",
-                q(&format!("{k}: <from profile {}>", p.name))
-            )),
+    Ok(parts)
+}
+
+/// `-u USER:PASSWORD` for a request's `basic:` (a secret pair): each part
+/// live from its environment variable when it is `{{ env.NAME }}`, else
+/// from `$BASIC_USER` / `$BASIC_PASSWORD`; as written with `--show-secrets`.
+fn basic_part(
+    b: &crate::plan::BasicPlan,
+    scope: &Scope,
+    redactor: &Redactor,
+    live: &mut Live,
+    notes: &mut Vec<String>,
+) -> Result<String, String> {
+    let mut part = |t: &crate::template::Tpl, fallback: &str, what: &str| {
+        if redactor.show_secrets() {
+            return t.render(scope).map_err(|e| e.message);
+        }
+        let var = env_variable(t.source()).unwrap_or_else(|| {
+            notes.push(format!(
+                "# set {fallback} to the request's basic: {what} first"
+            ));
+            fallback.into()
+        });
+        Ok(live.marker(format!("${var}")))
+    };
+    let user = part(&b.username, "BASIC_USER", "user name")?;
+    let password = part(&b.password, "BASIC_PASSWORD", "password")?;
+    Ok(format!("-u {}", live.quote(&format!("{user}:{password}"))))
+}
+
+/// `NAME` when `source` is exactly `{{ env.NAME }}`.
+fn env_variable(source: &str) -> Option<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"^\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$").expect("valid regex")
+    });
+    re.captures(source.trim()).map(|c| c[1].to_string())
+}
+
+/// Adds what the profile applies, as `run` does (a request's own header
+/// wins; nothing for an origin outside `hosts:`): values built from
+/// credentials as `$(sesame token P --header NAME)` / `--query NAME`, the
+/// others as rendered.
+fn apply_profile(
+    p: &ProfilePlan,
+    scope: &Scope,
+    env_name: Option<&str>,
+    out: &mut crate::http::Outgoing,
+    live: &mut Live,
+    notes: &mut Vec<String>,
+) {
+    if let Ok(Some(hosts)) = crate::auth::login::hosts(p, scope)
+        && !hosts.iter().any(|o| o.matches(&out.url))
+    {
+        return;
+    }
+    for (k, t) in &p.apply_headers {
+        if !out.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(k)) {
+            let flag = format!(" --header {k}");
+            let v = applied_value(p, &[t], t.render(scope), &flag, env_name, live);
+            out.headers.push((k.clone(), v));
         }
     }
+    if p.apply_basic.is_some()
+        && !out
+            .headers
+            .iter()
+            .any(|(h, _)| h.eq_ignore_ascii_case("authorization"))
+    {
+        let v = live.marker(token_command(p, " --header Authorization", env_name));
+        out.headers.push(("Authorization".into(), v));
+    }
+    // The request's own parameter replaces the profile's of that name.
+    let own: Vec<String> = out.url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    let query: Vec<(String, String)> = p
+        .apply_query
+        .iter()
+        .filter(|(k, _)| !own.contains(k))
+        .map(|(k, t)| {
+            let rendered = t.render(scope).map(|v| match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            });
+            let flag = format!(" --query {k}");
+            let v = applied_value(p, &t.templates(), rendered, &flag, env_name, live);
+            (k.clone(), v)
+        })
+        .collect();
+    if !query.is_empty() {
+        out.url.query_pairs_mut().extend_pairs(query);
+    }
     if p.apply_cookies {
-        parts.push(format!(
+        notes.push(format!(
             "# profile {} uses a cookie session: log in with its steps first",
             p.name
         ));
     }
 }
 
-fn body_parts(
-    body: &BodyPlan,
-    scope: &Scope,
-    redactor: &Redactor,
-    token_cmd: Option<&str>,
-    parts: &mut Vec<String>,
-) -> Result<(), String> {
-    let q = |s: &str| quote_live(s, token_cmd);
-    match body {
-        BodyPlan::None => {}
-        BodyPlan::Json(v) => {
-            let v = v.render(scope).map_err(|e| e.message)?;
-            parts.push(format!("-H {}", q("Content-Type: application/json")));
-            parts.push(format!(
-                "--data-raw {}",
-                q(&redactor.redact(&v.to_string()))
-            ));
-        }
-        BodyPlan::Form(fields) => {
-            for (k, v) in fields {
-                let v = v.render(scope).map_err(|e| e.message)?;
-                for text in crate::exchange::flatten(&v) {
-                    parts.push(format!(
-                        "--data-urlencode {}",
-                        q(&format!("{k}={}", redactor.redact(&text)))
-                    ));
-                }
-            }
-        }
-        BodyPlan::Raw(t) => {
-            let v = t.render(scope).map_err(|e| e.message)?;
-            parts.push(format!("--data-raw {}", q(&redactor.redact(&v))));
-        }
-        BodyPlan::File(path) => {
-            parts.push(format!(
-                "-H {}",
-                q("Content-Type: application/octet-stream")
-            ));
-            parts.push(format!(
-                "--data-binary {}",
-                q(&format!("@{}", path.display()))
-            ));
-        }
-        BodyPlan::Multipart(fields) => {
-            for (name, part) in fields {
-                let field = match part {
-                    crate::plan::PartPlan::Text(t) => {
-                        let v = t.render(scope).map_err(|e| e.message)?;
-                        format!(
-                            "--form-string {}",
-                            q(&format!("{name}={}", redactor.redact(&v)))
-                        )
-                    }
-                    crate::plan::PartPlan::File {
-                        path,
-                        content_type,
-                        filename,
-                    } => {
-                        let mut spec = format!("{name}=@{}", path.display());
-                        if let Some(t) = content_type {
-                            spec.push_str(&format!(";type={t}"));
-                        }
-                        if let Some(f) = filename {
-                            spec.push_str(&format!(";filename={f}"));
-                        }
-                        format!("-F {}", q(&spec))
-                    }
-                };
-                parts.push(field);
-            }
+/// An applied value: as rendered when it does not depend on the login,
+/// else a live `$(sesame token P FLAG)`.
+fn applied_value(
+    p: &ProfilePlan,
+    templates: &[&crate::template::Tpl],
+    rendered: Result<String, crate::template::TemplateError>,
+    flag: &str,
+    env_name: Option<&str>,
+    live: &mut Live,
+) -> String {
+    let derived = crate::auth::login::derived_from_secrets(p)(templates);
+    match (derived, rendered) {
+        (false, Ok(v)) => v,
+        _ => live.marker(token_command(p, flag, env_name)),
+    }
+}
+
+/// `$(sesame token P[ FLAGS][ --env E])`.
+fn token_command(p: &ProfilePlan, flags: &str, env_name: Option<&str>) -> String {
+    match env_name {
+        Some(e) => format!("$(sesame token {}{flags} --env {e})", p.name),
+        None => format!("$(sesame token {}{flags})", p.name),
+    }
+}
+
+/// `30`, `2.5`: seconds for `--max-time`.
+fn seconds(d: std::time::Duration) -> String {
+    if d.subsec_millis() == 0 {
+        d.as_secs().to_string()
+    } else {
+        format!("{:.3}", d.as_secs_f64())
+    }
+}
+
+/// Shell expressions left live in the printed command: each stands in the
+/// request as a marker until quoting puts it back.
+struct Live {
+    commands: Vec<String>,
+    /// `$(sesame token P)` for `auth.NAME` used in the request itself.
+    default_token: Option<String>,
+}
+
+impl Live {
+    fn new(default_token: Option<String>) -> Live {
+        Live {
+            commands: Vec::new(),
+            default_token,
         }
     }
-    Ok(())
+
+    /// A marker for `expr`, kept as is by URL and form encoding.
+    fn marker(&mut self, expr: String) -> String {
+        self.commands.push(expr);
+        format!("__SESAME_LIVE_{}__", self.commands.len() - 1)
+    }
+
+    fn holds(&self, s: &str) -> bool {
+        live_parts().is_match(s)
+    }
+
+    /// Quotes `s` for a POSIX shell, leaving markers live in double quotes.
+    fn quote(&self, s: &str) -> String {
+        let mut out = String::new();
+        let mut last = 0;
+        for m in live_parts().captures_iter(s) {
+            let whole = m.get(0).expect("match");
+            if whole.start() > last {
+                out.push_str(&quote(&s[last..whole.start()]));
+            }
+            let expr = if let Some(name) = m.get(1) {
+                format!("$CAPTURE_{}", name.as_str())
+            } else if let Some(i) = m.get(2).and_then(|i| i.as_str().parse::<usize>().ok()) {
+                self.commands.get(i).cloned().unwrap_or_default()
+            } else {
+                self.default_token
+                    .clone()
+                    .unwrap_or_else(|| "$(sesame token)".into())
+            };
+            out.push_str(&format!("\"{expr}\""));
+            last = whole.end();
+        }
+        if last < s.len() || out.is_empty() {
+            out.push_str(&quote(&s[last..]));
+        }
+        out
+    }
 }
 
 /// Single-quotes `s` for a POSIX shell.
@@ -326,7 +470,8 @@ fn shell_name(name: &str) -> String {
 fn live_parts() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(r"__SESAME_TOKEN__|__CAPTURE_([A-Z0-9_]+?)__").expect("valid regex")
+        regex::Regex::new(r"__SESAME_TOKEN__|__CAPTURE_([A-Z0-9_]+?)__|__SESAME_LIVE_([0-9]+)__")
+            .expect("valid regex")
     })
 }
 
@@ -341,26 +486,4 @@ fn captured_names(cmd: &str) -> Vec<String> {
     names.sort();
     names.dedup();
     names
-}
-
-/// Quotes `s` for a POSIX shell, leaving the credential command and
-/// captured values live (`"$(sesame token p)"`, `"$CAPTURE_UID"`).
-fn quote_live(s: &str, token_cmd: Option<&str>) -> String {
-    let mut out = String::new();
-    let mut last = 0;
-    for m in live_parts().captures_iter(s) {
-        let whole = m.get(0).expect("match");
-        if whole.start() > last {
-            out.push_str(&quote(&s[last..whole.start()]));
-        }
-        match m.get(1) {
-            Some(name) => out.push_str(&format!("\"$CAPTURE_{}\"", name.as_str())),
-            None => out.push_str(&format!("\"{}\"", token_cmd.unwrap_or("$(sesame token)"))),
-        }
-        last = whole.end();
-    }
-    if last < s.len() || out.is_empty() {
-        out.push_str(&quote(&s[last..]));
-    }
-    out
 }

@@ -96,6 +96,7 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         Ok(p) => p,
         Err(d) => return print_diagnostics(out, &d),
     };
+    register_env_secrets(&plan.profiles, &session.env_map, &redactor);
     let files = select(plan.files, args, shard);
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let inputs = match resolve_inputs(&files, &session, interactive) {
@@ -105,7 +106,7 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let writers = match writers(args, out, &reports, &files, jobs) {
+    let writers = match writers(args, out, &reports, &files, jobs, redactor.clone()) {
         Ok(w) => w,
         Err(d) => return print_diagnostics(out, &[d]),
     };
@@ -118,7 +119,7 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     };
     let (tx, rx) = std::sync::mpsc::channel::<Event>();
     totp.set_events(tx.clone());
-    let reporter = spawn_reporter(writers, rx);
+    let reporter = spawn_reporter(writers, rx, redactor.clone());
     let env_name = session.env_name.clone();
     let rt = Arc::new(session.into_runtime(
         &plan.profiles,
@@ -173,6 +174,23 @@ fn reported(
             code.max(exit::FAILED)
         }
         Err(_) => code.max(exit::FAILED),
+    }
+}
+
+/// Registers the secret values the run's profiles read from the
+/// environment (or `.env`) before anything is written: one profile's user
+/// name may appear in a response long before that profile logs in. Other
+/// sources (files, commands, prompts) are read when the profile logs in.
+pub(crate) fn register_env_secrets(
+    profiles: &std::collections::BTreeMap<String, Arc<crate::plan::ProfilePlan>>,
+    env: &std::collections::BTreeMap<String, String>,
+    redactor: &Redactor,
+) {
+    let sources = profiles.values().flat_map(|p| p.secrets.iter());
+    for name in sources.filter_map(|(_, source)| source.env.as_ref()) {
+        if let Some(value) = env.get(name) {
+            redactor.add_secret(value);
+        }
     }
 }
 
@@ -250,12 +268,14 @@ fn writers(
     reports: &[ReportSpec],
     files: &[FilePlan],
     jobs: usize,
+    redactor: Arc<Redactor>,
 ) -> Result<Vec<Box<dyn Reporter>>, Diagnostic> {
     let mut writers: Vec<Box<dyn Reporter>> = Vec::new();
     let requests: usize = files.iter().map(|f| f.requests.len()).sum();
     let console = run_options::console(out, reports, requests, args);
+    let sink = crate::runner::masked::MaskedWriter::new(console.sink, redactor);
     writers.push(Box::new(ConsoleReporter::new(
-        console.sink,
+        Box::new(sink),
         ConsoleOptions {
             color: console.color,
             verbose: args.verbose,
@@ -277,6 +297,7 @@ fn writers(
 fn spawn_reporter(
     writers: Vec<Box<dyn Reporter>>,
     rx: std::sync::mpsc::Receiver<Event>,
+    redactor: Arc<Redactor>,
 ) -> std::thread::JoinHandle<Option<std::io::Error>> {
     std::thread::spawn(move || {
         let mut fan = PathOrder::new(Fanout(writers));
@@ -287,6 +308,7 @@ fn spawn_reporter(
         while let Ok(first) = rx.recv() {
             let mut next = Some(first);
             while let Some(event) = next {
+                let event = crate::runner::masked::masked(event, &redactor);
                 if let Err(e) = fan.event(&event) {
                     failed.get_or_insert(e);
                 }

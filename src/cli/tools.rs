@@ -47,6 +47,7 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
     let (tx, rx) = std::sync::mpsc::channel::<Event>();
     totp.set_events(tx.clone());
     let printer = spawn_printer(rx);
+    let masks = redactor.clone();
     let rt = Arc::new(session.into_runtime(
         &plan.profiles,
         client,
@@ -63,7 +64,7 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
     // must close before the printer can finish.
     let result = runtime
         .block_on(rt.auth.get(&args.profile))
-        .map(|c| c.token());
+        .map(|c| chosen(&c, args));
     drop(rt);
     totp.clear_events();
     runtime.shutdown_background();
@@ -74,17 +75,40 @@ pub fn token(args: &TokenArgs, out: &Output) -> i32 {
             exit::OK
         }
         Ok(None) => {
-            out.error(&format!(
-                "profile {} applies no credential to print",
-                args.profile
-            ));
+            let what = match (&args.header, &args.query) {
+                (Some(h), _) => format!("no header `{h}`"),
+                (_, Some(q)) => format!("no query parameter `{q}`"),
+                _ => "no credential".into(),
+            };
+            out.error(&format!("profile {} applies {what} to print", args.profile));
             exit::LOGIN_FAILED
         }
         Err(e) => {
-            out.error(&e);
+            out.error(&masks.redact(&e));
             exit::LOGIN_FAILED
         }
     }
+}
+
+/// What `token` prints: the applied header value named by `--header`, the
+/// applied query value named by `--query` (URL-encoded as `run` puts it in
+/// the query string), else the credential.
+fn chosen(creds: &crate::auth::creds::Creds, args: &TokenArgs) -> Option<String> {
+    if let Some(name) = &args.header {
+        return creds
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone());
+    }
+    if let Some(name) = &args.query {
+        return creds
+            .query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| url::form_urlencoded::byte_serialize(v.as_bytes()).collect());
+    }
+    creds.token()
 }
 
 /// An error naming `name` when the profiles folder has no such profile.

@@ -96,6 +96,9 @@ pub async fn attempt_rendered(
     opts: Options,
 ) -> Attempted {
     let tries = 1 + req.retry.map(|r| r.count).unwrap_or(0);
+    // With a profile's credentials, cookies go to the profile's own jar:
+    // its session, as much as a login step's.
+    let secret_cookies = opts.secret_captures || creds.is_some();
     let mut done = Attempted {
         out: None,
         attempts: 0,
@@ -117,6 +120,13 @@ pub async fn attempt_rendered(
                 }
             }
             Ok(inc) => {
+                if secret_cookies {
+                    // Cookies of a login step, or rotated into a profile's
+                    // jar, are learned before anything shows them.
+                    for line in &inc.set_cookies {
+                        ex.redactor.add_set_cookie(line);
+                    }
+                }
                 done.status = Some(inc.status.as_u16());
                 done.duration = inc.duration;
                 judge(ex, req, scope, &out, &inc, opts)
@@ -165,6 +175,15 @@ fn judge(
     }
     let body = Body::new(inc);
     let failures = evaluate(&req.expect, inc, &body, scope);
+    if opts.secret_captures && !failures.is_empty() {
+        // A login step that failed may still have been handed a token: what
+        // its captures would have taken is secret before the failure shows.
+        for c in &req.captures {
+            if let Ok(caught) = capture(std::slice::from_ref(c), inc, &body) {
+                caught.iter().for_each(|(_, v)| ex.redactor.add_value(v));
+            }
+        }
+    }
     let verdict = if failures.is_empty() {
         match capture(&req.captures, inc, &body) {
             Ok(caught) => {

@@ -182,33 +182,23 @@ impl ProfilePlan {
         &self,
         auth_value: impl Fn(&str) -> String,
     ) -> [(String, minijinja::Value); 2] {
-        let secrets: serde_json::Map<String, serde_json::Value> = self
+        use crate::template::unknown::Unknown;
+        let secrets: std::collections::BTreeMap<String, minijinja::Value> = self
             .secrets
             .iter()
-            .map(|(n, _)| {
-                (
-                    n.clone(),
-                    serde_json::Value::String(format!("<secret {n}>")),
-                )
-            })
+            .map(|(n, _)| (n.clone(), Unknown::value(format!("<secret {n}>"))))
             .collect();
-        let auth: serde_json::Map<String, serde_json::Value> = self
+        let auth: std::collections::BTreeMap<String, minijinja::Value> = self
             .capture_names()
             .into_iter()
             .map(|n| {
-                let v = auth_value(&n);
-                (n, serde_json::Value::String(v))
+                let v = Unknown::value(auth_value(&n));
+                (n, v)
             })
             .collect();
         [
-            (
-                "secrets".into(),
-                crate::template::from_json(&serde_json::Value::Object(secrets)),
-            ),
-            (
-                "auth".into(),
-                crate::template::from_json(&serde_json::Value::Object(auth)),
-            ),
+            ("secrets".into(), minijinja::Value::from(secrets)),
+            ("auth".into(), minijinja::Value::from(auth)),
         ]
     }
 

@@ -71,7 +71,7 @@ fn placeholder_layer(
         for c in &r.captures {
             map.insert(
                 c.name.clone(),
-                minijinja::Value::from(format!("<capture {}>", c.name)),
+                crate::template::unknown::Unknown::value(format!("<capture {}>", c.name)),
             );
         }
         if std::ptr::eq(r, req) {

@@ -5,6 +5,7 @@
 pub mod confirm;
 pub mod dry_run;
 pub mod file;
+pub mod masked;
 pub mod request;
 pub mod run;
 pub mod runtime;

@@ -88,6 +88,9 @@ impl Runtime {
         };
         mask(&mut r.url);
         mask(&mut r.name);
+        if let Outcome::Skipped { reason } = &mut r.outcome {
+            mask(reason);
+        }
         for f in &mut r.failures {
             mask(&mut f.message);
             if let Some(e) = &mut f.expected {

@@ -8,28 +8,42 @@
 //! verbose dumps, reports, error messages and `curl` export can pass any
 //! text through one call without knowing what was secret.
 //!
-//! Matching uses one Aho-Corasick automaton over all registered forms, rebuilt
-//! lazily on the first `redact` after new values arrive. The common case
-//! (thousands of calls, no new secret) costs a read lock, an `Arc` clone and
-//! one linear scan. Matches may overlap (two secrets sharing a substring); the
-//! union of all matched ranges is masked, so no part of any secret is left
-//! visible between two masks.
+//! Only secret material is registered (secret values, login captures,
+//! cookies received by login steps, TOTP codes, `basic:` pairs and their
+//! base64, the credential after a known scheme in an applied
+//! `Authorization`): never an ordinary applied value such as `X-Site`.
+//! Each value becomes one regular expression matching every form it travels
+//! in (see `pattern`), so a server that percent-encodes some reserved
+//! characters and not others, or escapes `/` in JSON, still gets masked.
+//! A value shorter than [`MIN_FREE_TEXT`] characters is masked only where it
+//! is a whole field: a header value, a query value.
 //!
-//! Trade-off on short values: a secret of one or two characters is still
-//! masked everywhere it occurs, even inside unrelated words. That can mangle
-//! output, but a redactor that silently skips some secrets would leak them;
-//! mangled output is the visible, safe failure.
+//! Finding them: each value's longest run of letters and digits travels
+//! unchanged in every encoding, so one Aho-Corasick automaton over those
+//! anchors says which values may occur in a text; only their expressions
+//! run (each compiled once, on first sight). Overlapping matches count; the
+//! union of all matched ranges is masked, so no part of any secret is left
+//! visible between two masks. The automaton is rebuilt lazily on the first
+//! `redact` after new values arrive.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use aho_corasick::AhoCorasick;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
+mod matcher;
+mod pattern;
+
+use matcher::Matcher;
+
 /// What every masked value is replaced with.
 pub const MASK: &str = "***";
+
+/// The fewest characters a secret needs to be masked inside free text;
+/// shorter ones are masked only as a whole field.
+pub const MIN_FREE_TEXT: usize = 4;
 
 /// Header names whose values are always masked, lowercase. DESIGN.md lists
 /// the first five; `proxy-authorization` carries the same credentials as
@@ -56,18 +70,15 @@ pub struct Redactor {
 
 #[derive(Default)]
 struct State {
-    /// Every registered form, deduplicated.
-    patterns: BTreeSet<String>,
-    /// The automaton for `patterns`; `None` when a value was added since the
-    /// last build (or nothing was ever added).
+    /// Values masked wherever they occur.
+    free: BTreeSet<String>,
+    /// Values shorter than [`MIN_FREE_TEXT`]: masked only as a whole field.
+    short: BTreeSet<String>,
+    /// The matcher for both sets; `None` when a value was added since the
+    /// last build.
     matcher: Option<Arc<Matcher>>,
-}
-
-/// The compiled patterns. Building an automaton fails only past its size
-/// limits; then the plain substring search still masks every pattern.
-enum Matcher {
-    Automaton(AhoCorasick),
-    Plain(Vec<String>),
+    /// Each value's compiled expression, kept across rebuilds.
+    compiled: matcher::Cache,
 }
 
 impl Redactor {
@@ -83,26 +94,46 @@ impl Redactor {
         self.show_secrets
     }
 
-    /// Registers a value to mask, with its URL-encoded forms (form encoding
-    /// with `+` or `%20` for spaces, and what a URL parser leaves of a raw
-    /// value in a query or path) and its JSON-string-escaped form. Empty strings are ignored;
-    /// short values are still masked (see the module docs).
+    /// Registers one piece of secret material, matched in every form it
+    /// travels in. Empty strings are ignored; values shorter than
+    /// [`MIN_FREE_TEXT`] characters are masked only as whole fields.
     pub fn add(&self, value: &str) {
         if value.is_empty() {
             return;
         }
-        let forms = derived_forms(value);
+        let short = value.chars().count() < MIN_FREE_TEXT;
         {
             let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
-            if forms.iter().all(|form| state.patterns.contains(form)) {
+            let set = if short { &state.short } else { &state.free };
+            if set.contains(value) {
                 return;
             }
         }
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
-        for form in forms {
-            if state.patterns.insert(form) {
-                state.matcher = None;
-            }
+        let set = if short {
+            &mut state.short
+        } else {
+            &mut state.free
+        };
+        if set.insert(value.to_string()) {
+            state.matcher = None;
+        }
+        // A value read with surrounding blanks travels trimmed as often.
+        let trimmed = value.trim();
+        if trimmed != value {
+            drop(state);
+            self.add(trimmed);
+        }
+    }
+
+    /// Registers a secret value: the value, and its base64 (standard and
+    /// URL-safe), the form a template's `b64encode` gives it.
+    pub fn add_secret(&self, value: &str) {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        self.add(value);
+        if value.chars().count() >= MIN_FREE_TEXT {
+            self.add(&STANDARD.encode(value));
+            self.add(&URL_SAFE_NO_PAD.encode(value));
         }
     }
 
@@ -119,16 +150,63 @@ impl Redactor {
         }
     }
 
-    /// Registers `password` and the base64 of `user:password`, the form
-    /// that travels in an `Authorization: Basic` header. The user name alone
-    /// is not registered: it is usually not secret (add it when it is).
+    /// Registers a `basic:` pair: the user, the password and the base64 of
+    /// `user:password`, as sent in an `Authorization: Basic` header (also
+    /// with both parts form-encoded first, as OAuth 2.0 client
+    /// authentication does).
     pub fn add_basic_pair(&self, user: &str, password: &str) {
+        self.add(user);
         self.add(password);
         self.add(&STANDARD.encode(format!("{user}:{password}")));
+        let form = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        self.add(&STANDARD.encode(format!("{}:{}", form(user), form(password))));
     }
 
-    /// Replaces every registered value in `text` with [`MASK`]. Overlapping
-    /// and adjacent matches become one mask. Borrows when nothing matched.
+    /// Registers the credential in an applied credential header's value,
+    /// split only at a known scheme: `Bearer T` → `T`; `Basic B` → `B` and
+    /// the password inside it; `PS-Auth key=K; runas=U; pwd=[P];` → `K` and
+    /// `P`; any other value whole.
+    pub fn add_credential(&self, value: &str) {
+        let value = value.trim();
+        let (scheme, rest) = value.split_once(' ').unwrap_or(("", value));
+        let rest = rest.trim();
+        if scheme.eq_ignore_ascii_case("bearer") {
+            self.add(rest);
+        } else if scheme.eq_ignore_ascii_case("basic") {
+            self.add(rest);
+            let decoded = STANDARD.decode(rest).ok();
+            let pair = decoded.as_deref().and_then(|d| std::str::from_utf8(d).ok());
+            if let Some((user, password)) = pair.and_then(|p| p.split_once(':')) {
+                self.add_basic_pair(user, password);
+            }
+        } else if scheme.eq_ignore_ascii_case("ps-auth") {
+            for part in rest.split(';').map(str::trim) {
+                match part.split_once('=') {
+                    Some(("key", v)) => self.add(v.trim()),
+                    Some(("pwd", v)) => {
+                        self.add(v.trim().trim_start_matches('[').trim_end_matches(']'))
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            self.add(value);
+        }
+    }
+
+    /// Registers the value of a cookie received in a `Set-Cookie` line.
+    pub fn add_set_cookie(&self, line: &str) {
+        let pair = line.split(';').next().unwrap_or_default();
+        if let Some((_, value)) = pair.split_once('=') {
+            let value = value.trim();
+            self.add(value.trim_matches('"'));
+        }
+    }
+
+    /// Replaces every registered value in `text` with [`MASK`]: values of
+    /// [`MIN_FREE_TEXT`] characters or more wherever they occur, shorter ones
+    /// where they are a whole query value. Overlapping and adjacent matches
+    /// become one mask. Borrows when nothing matched.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         if self.show_secrets || text.is_empty() {
             return Cow::Borrowed(text);
@@ -151,6 +229,18 @@ impl Redactor {
         Cow::Owned(out)
     }
 
+    /// A whole field (a header value, a query or form value): [`MASK`] when
+    /// it is a registered value, however short, else [`Self::redact`].
+    pub fn field<'a>(&self, value: &'a str) -> Cow<'a, str> {
+        if self.show_secrets {
+            return Cow::Borrowed(value);
+        }
+        match self.matcher() {
+            Some(m) if m.is_whole(value) => Cow::Borrowed(MASK),
+            _ => self.redact(value),
+        }
+    }
+
     /// True for headers whose value is always masked, whatever it is:
     /// `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`,
     /// `totp-auth`, `PS-Auth`, `X-Api-Key`, `Api-Key`, `X-Auth-Token`.
@@ -164,13 +254,13 @@ impl Redactor {
     /// A header value fit for output. Sensitive headers are masked while
     /// keeping what helps debugging and is not secret: the scheme of an
     /// authorization header (`Bearer ***`), cookie names (`sid=***`) and
-    /// `Set-Cookie` attributes. Other headers go through [`Self::redact`].
+    /// `Set-Cookie` attributes. Other headers go through [`Self::field`].
     pub fn header_value<'a>(&self, name: &str, value: &'a str) -> Cow<'a, str> {
         if self.show_secrets {
             return Cow::Borrowed(value);
         }
         if !Self::is_sensitive_header(name) {
-            return self.redact(value);
+            return self.field(value);
         }
         let lower = name.to_ascii_lowercase();
         let masked = match lower.as_str() {
@@ -187,12 +277,12 @@ impl Redactor {
         }
     }
 
-    /// The automaton for the current patterns, built if stale; `None` when
+    /// The matcher for the current values, built if stale; `None` when
     /// nothing is registered.
     fn matcher(&self) -> Option<Arc<Matcher>> {
         {
             let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
-            if state.patterns.is_empty() {
+            if state.free.is_empty() && state.short.is_empty() {
                 return None;
             }
             if let Some(matcher) = &state.matcher {
@@ -203,41 +293,15 @@ impl Redactor {
         if let Some(matcher) = &state.matcher {
             return Some(Arc::clone(matcher));
         }
-        let matcher = Arc::new(Matcher::build(&state.patterns));
+        let State {
+            free,
+            short,
+            compiled,
+            ..
+        } = &mut *state;
+        let matcher = Arc::new(Matcher::build(free, short, compiled));
         state.matcher = Some(Arc::clone(&matcher));
         Some(matcher)
-    }
-}
-
-impl Matcher {
-    fn build(patterns: &BTreeSet<String>) -> Matcher {
-        match AhoCorasick::new(patterns) {
-            Ok(automaton) => Matcher::Automaton(automaton),
-            Err(_) => Matcher::Plain(patterns.iter().cloned().collect()),
-        }
-    }
-
-    /// Every match as a byte range, overlapping ones included, unsorted.
-    fn spans(&self, text: &str) -> Vec<(usize, usize)> {
-        match self {
-            Matcher::Automaton(automaton) => automaton
-                .find_overlapping_iter(text)
-                .map(|found| (found.start(), found.end()))
-                .collect(),
-            Matcher::Plain(patterns) => {
-                let mut spans = Vec::new();
-                for pattern in patterns {
-                    let mut from = 0;
-                    while let Some(at) = text.get(from..).and_then(|rest| rest.find(pattern)) {
-                        let start = from + at;
-                        spans.push((start, start + pattern.len()));
-                        // Step one char, not one match: overlapping matches count.
-                        from = start + text[start..].chars().next().map_or(1, char::len_utf8);
-                    }
-                }
-                spans
-            }
-        }
     }
 }
 
@@ -252,48 +316,6 @@ fn merge(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
         }
     }
     merged
-}
-
-/// The value and the forms it takes inside URLs, form bodies and JSON.
-fn derived_forms(value: &str) -> Vec<String> {
-    let form: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
-    // `byte_serialize` writes a space as `+` and a literal `+` as `%2B`, so
-    // swapping `+` yields the percent-encoding used in paths and by curl.
-    let percent = form.replace('+', "%20");
-    let json = serde_json::to_string(value).unwrap_or_default();
-    let json = json
-        .strip_prefix('"')
-        .and_then(|inner| inner.strip_suffix('"'))
-        .unwrap_or_default()
-        .to_string();
-    let mut forms = vec![
-        value.to_string(),
-        form,
-        percent,
-        json,
-        // What `Url::parse` leaves of a value pasted raw into a URL template.
-        percent_encode_some(value, b" \"<>'"),
-        percent_encode_some(value, b" \"<>`{}?"),
-    ];
-    forms.retain(|form| !form.is_empty());
-    forms.sort();
-    forms.dedup();
-    forms
-}
-
-/// Percent-encodes controls, non-ASCII bytes and `extra`, as a URL parser
-/// does to a query (`extra` = space `"` `<` `>` `'`) or a path (space `"`
-/// `<` `>` `` ` `` `{` `}` `?`) written without encoding.
-fn percent_encode_some(value: &str, extra: &[u8]) -> String {
-    let mut out = String::with_capacity(value.len());
-    for &byte in value.as_bytes() {
-        if !(0x20..0x7f).contains(&byte) || extra.contains(&byte) {
-            out.push_str(&format!("%{byte:02X}"));
-        } else {
-            out.push(char::from(byte));
-        }
-    }
-    out
 }
 
 /// `Bearer abc` → `Bearer ***`; `None` (mask all) when there is no scheme word.

@@ -9,6 +9,8 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use minijinja::value::Kwargs;
 use minijinja::{Environment, Error, ErrorKind, Value};
 
+use crate::template::unknown::Unknown;
+
 /// What `totp()` needs from the run: codes that are never reused, waits
 /// announced, and the code registered as a secret.
 pub trait TotpProvider: Send + Sync {
@@ -35,17 +37,36 @@ pub fn register(env: &mut Environment<'static>, totp: Arc<dyn TotpProvider>) {
     env.add_function("now", crate::clock::unix_now);
     env.add_function("jwt_claims", jwt_claims);
     env.add_filter("jwt_claims", jwt_claims);
-    env.add_filter("b64encode", |v: Value| STANDARD.encode(text_of(&v)));
+    env.add_filter("b64encode", |v: Value| {
+        if Unknown::is(&v) {
+            return Unknown::derived();
+        }
+        Value::from(STANDARD.encode(text_of(&v)))
+    });
     env.add_filter("urlencode_component", |v: Value| {
-        urlencode_component(&text_of(&v))
+        if Unknown::is(&v) {
+            return Unknown::derived();
+        }
+        Value::from(urlencode_component(&text_of(&v)))
     });
-    env.add_filter("b64decode", |v: String| -> Result<String, Error> {
-        let bytes = STANDARD
-            .decode(v.trim())
-            .or_else(|_| URL_SAFE_NO_PAD.decode(v.trim().trim_end_matches('=')))
-            .map_err(|e| invalid(format!("b64decode: not base64: {e}")))?;
-        String::from_utf8(bytes).map_err(|_| invalid("b64decode: the decoded bytes are not UTF-8"))
-    });
+    env.add_filter("b64decode", b64decode);
+}
+
+/// Decodes standard or URL-safe base64. The error never quotes the input,
+/// nor where it went wrong: the input is often a secret, and the template's
+/// location already names it.
+fn b64decode(v: Value) -> Result<Value, Error> {
+    if Unknown::is(&v) {
+        return Ok(Unknown::derived());
+    }
+    let text = text_of(&v);
+    let bytes = STANDARD
+        .decode(text.trim())
+        .or_else(|_| URL_SAFE_NO_PAD.decode(text.trim().trim_end_matches('=')))
+        .map_err(|_| invalid("b64decode: the value is not base64"))?;
+    String::from_utf8(bytes)
+        .map(Value::from)
+        .map_err(|_| invalid("b64decode: the decoded bytes are not UTF-8"))
 }
 
 /// Percent-encodes every byte outside RFC 3986's unreserved set (`A-Z a-z
@@ -76,7 +97,11 @@ fn invalid(msg: impl Into<String>) -> Error {
 }
 
 /// The claims of a JWT, unverified: for reading `exp`, `sub`, roles.
-fn jwt_claims(token: String) -> Result<Value, Error> {
+fn jwt_claims(token: Value) -> Result<Value, Error> {
+    if Unknown::is(&token) {
+        return Ok(Unknown::derived());
+    }
+    let token = text_of(&token);
     let token = token.trim();
     let token = token.strip_prefix("Bearer ").unwrap_or(token);
     let payload = token
@@ -93,7 +118,7 @@ fn jwt_claims(token: String) -> Result<Value, Error> {
 
 /// The expiry (`exp`, unix seconds) of a JWT, if the text is one.
 pub fn jwt_exp(token: &str) -> Option<u64> {
-    let claims = jwt_claims(token.to_string()).ok()?;
+    let claims = jwt_claims(Value::from(token)).ok()?;
     let exp = claims.get_attr("exp").ok()?;
     u64::try_from(exp).ok()
 }

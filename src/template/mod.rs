@@ -6,6 +6,7 @@
 pub mod functions;
 pub mod number;
 pub mod scope;
+pub mod unknown;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -179,19 +180,38 @@ impl Tpl {
                     None => v.to_string(),
                 })
             }
-            Tpl::Template(t, _) => t
-                .render(scope.to_value())
-                .map_err(|e| self.runtime_error(&e, scope)),
+            Tpl::Template(t, _) => {
+                t.render(scope.to_value())
+                    .or_else(|e| match self.reads_unknown(scope) {
+                        true => Ok(unknown::Unknown::derived().to_string()),
+                        false => Err(self.runtime_error(&e, scope)),
+                    })
+            }
         }
+    }
+
+    /// True when the template reads a stand-in for what only a login gives
+    /// (`--dry-run`, `sesame curl`): then what fails to render from it is
+    /// unknown too, not an error.
+    fn reads_unknown(&self, scope: &Scope) -> bool {
+        // Every identifier of the source, not only `variables()`: minijinja
+        // does not report the subject of a slice (`auth.token[:4]`).
+        self.source()
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|word| !word.is_empty())
+            .filter_map(|name| scope.get(name))
+            .any(|v| unknown::holds_unknown(v, 3))
     }
 
     /// Renders keeping the type of a single expression.
     pub fn eval(&self, scope: &Scope) -> Result<Value, TemplateError> {
         match self {
             Tpl::Expr(e, _) => {
-                let v = e
-                    .eval(scope.to_value())
-                    .map_err(|err| self.runtime_error(&err, scope))?;
+                let v = match e.eval(scope.to_value()) {
+                    Ok(v) => v,
+                    Err(_) if self.reads_unknown(scope) => unknown::Unknown::derived(),
+                    Err(err) => return Err(self.runtime_error(&err, scope)),
+                };
                 if v.is_undefined() {
                     return Err(self.undefined(scope));
                 }

@@ -67,7 +67,7 @@ fn basic_pair_base64_is_masked() {
         redactor.redact("Authorization: Basic YWxpY2U6d29uZGVybGFuZA=="),
         "Authorization: Basic ***"
     );
-    assert_eq!(redactor.redact("alice wonderland"), "alice ***");
+    assert_eq!(redactor.redact("alice wonderland"), "*** ***");
 }
 
 #[test]
@@ -77,15 +77,147 @@ fn overlapping_secrets_leave_nothing_visible() {
     redactor.add("defghi");
     assert_eq!(redactor.redact("x abcdefghi y"), "x *** y");
     // One secret inside another: the longer one wins.
-    redactor.add("cd");
-    assert_eq!(redactor.redact("abcdef cd"), "*** ***");
+    redactor.add("bcde");
+    assert_eq!(redactor.redact("abcdef bcde"), "*** ***");
+    // Overlapping occurrences of one secret.
+    redactor.add("xyxy");
+    assert_eq!(redactor.redact("<xyxyxy>"), "<***>");
 }
 
 #[test]
-fn short_values_are_still_masked() {
+fn short_values_are_masked_only_as_whole_fields() {
     let redactor = Redactor::new(false);
+    redactor.add("h");
     redactor.add("ab");
-    assert_eq!(redactor.redact("cab"), "c***");
+    redactor.add("a+b");
+    // Never inside free text or a longer value.
+    assert_eq!(
+        redactor.redact("http https cab about"),
+        "http https cab about"
+    );
+    assert_eq!(redactor.field("abc"), "abc");
+    // A whole header or query value, in any form.
+    assert_eq!(redactor.field("ab"), MASK);
+    assert_eq!(redactor.field("a%2Bb"), MASK);
+    assert_eq!(redactor.header_value("X-Code", "h"), MASK);
+    assert_eq!(
+        redactor.redact("GET http://h/x?k=ab&j=ab&l=abc&m=a%2bb#f"),
+        "GET http://h/x?k=***&j=***&l=abc&m=***#f"
+    );
+}
+
+#[test]
+fn four_characters_are_masked_in_free_text() {
+    let redactor = Redactor::new(false);
+    redactor.add("9876");
+    assert_eq!(redactor.redact("code 9876 sent"), "code *** sent");
+}
+
+#[test]
+fn partially_percent_encoded_forms_are_masked() {
+    let redactor = Redactor::new(false);
+    redactor.add("AKx9/Qr+7Zw=");
+    for echoed in [
+        "AKx9/Qr+7Zw=",
+        "AKx9/Qr%2B7Zw%3D",
+        "AKx9%2FQr%2B7Zw%3D",
+        "AKx9%2fQr%2b7Zw%3d",
+        "AKx9/Qr%2B7Zw=",
+        "AKx9/Qr 7Zw=",
+        "AKx9%252FQr%252B7Zw%253D",
+    ] {
+        assert_eq!(
+            redactor.redact(&format!("key={echoed}&x=1")),
+            "key=***&x=1",
+            "{echoed}"
+        );
+    }
+}
+
+#[test]
+fn every_reserved_character_in_every_encoding() {
+    let secret = "a b+c/d?e#f&g=h%i\"j'k:l@m;n,o$p!q*r(s)t[u]v{w}x~y|z^1`2<3>";
+    let redactor = Redactor::new(false);
+    redactor.add(secret);
+    let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    let json = serde_json::to_string(secret).unwrap_or_default();
+    let encodings = [
+        secret.to_string(),
+        form.clone(),
+        form.replace('+', "%20"),
+        json.trim_matches('"').to_string(),
+        json.trim_matches('"').replace('/', "\\/"),
+    ];
+    for text in encodings {
+        assert_eq!(redactor.redact(&format!("<{text}>")), "<***>", "{text}");
+    }
+}
+
+#[test]
+fn a_secret_pasted_raw_into_a_url_is_masked() {
+    let secret = "a\"b\\c+d&e f";
+    let redactor = Redactor::new(false);
+    redactor.add(secret);
+    for template in ["http://h/x?k={}&z=1", "http://h/{}/x"] {
+        let url = url::Url::parse(&template.replace("{}", secret))
+            .map(String::from)
+            .unwrap_or_default();
+        let masked = redactor.redact(&url);
+        assert!(
+            !masked.contains("e f") && !masked.contains("e%20f"),
+            "{url} → {masked}"
+        );
+        assert!(masked.contains(MASK), "{url} → {masked}");
+    }
+}
+
+#[test]
+fn json_unicode_escapes_are_masked() {
+    let redactor = Redactor::new(false);
+    redactor.add("p<w>&d+é😀");
+    assert_eq!(
+        redactor.redact(r#"{"p":"p\u003cw\u003E\u0026d\u002b\u00e9\ud83d\ude00"}"#),
+        r#"{"p":"***"}"#
+    );
+    assert_eq!(redactor.redact("p&lt;w&gt;&amp;d+é😀"), "***");
+}
+
+#[test]
+fn credentials_split_only_at_a_known_scheme() {
+    let redactor = Redactor::new(false);
+    redactor.add_credential("Bearer eyJhbGciOi.payload.sig");
+    redactor.add_credential("Basic YWxpY2U6d29uZGVybGFuZA==");
+    redactor.add_credential("PS-Auth key=k3y-value; runas=svc; pwd=[pa55word];");
+    redactor.add_credential("Token whole-value");
+    assert_eq!(
+        redactor.redact("eyJhbGciOi.payload.sig wonderland k3y-value pa55word svc whole-value Token Bearer Basic"),
+        "*** *** *** *** svc whole-value Token Bearer Basic"
+    );
+    assert_eq!(redactor.redact("Token whole-value"), MASK);
+    assert_eq!(redactor.redact("YWxpY2U6d29uZGVybGFuZA%3D%3D"), MASK);
+}
+
+#[test]
+fn set_cookie_values_are_registered() {
+    let redactor = Redactor::new(false);
+    redactor.add_set_cookie("ASP.NET_SessionId=s3ss10n-id; Path=/; HttpOnly");
+    assert_eq!(
+        redactor.redact("{\"sid\":\"s3ss10n-id\"}"),
+        "{\"sid\":\"***\"}"
+    );
+    assert_eq!(
+        redactor.redact("ASP.NET_SessionId Path"),
+        "ASP.NET_SessionId Path"
+    );
+}
+
+#[test]
+fn oauth_basic_pair_is_form_encoded_before_base64() {
+    let redactor = Redactor::new(false);
+    redactor.add_basic_pair("id:x", "s e/cret");
+    use base64::Engine as _;
+    let b64 = STANDARD.encode("id%3Ax:s+e%2Fcret");
+    assert_eq!(redactor.redact(&format!("Basic {b64}")), "Basic ***");
 }
 
 #[test]
@@ -199,4 +331,41 @@ fn shared_across_threads() {
     for handle in handles {
         assert_eq!(handle.join().ok().as_deref(), Some("<***>"));
     }
+}
+
+#[test]
+fn hundreds_of_secrets_learned_one_by_one() {
+    let redactor = Redactor::new(false);
+    for i in 0..300 {
+        redactor.add(&format!("token/{i}+x="));
+        // Every new value rebuilds the matcher on the next redaction.
+        assert_eq!(
+            redactor.redact(&format!("a token%2F{i}%2Bx%3D b")),
+            "a *** b"
+        );
+    }
+    assert_eq!(redactor.redact("token/7+x= token/299+x="), "*** ***");
+}
+
+#[test]
+fn secret_values_are_masked_in_base64_too() {
+    let redactor = Redactor::new(false);
+    redactor.add_secret("k3y?value>");
+    use base64::Engine as _;
+    let url_safe = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("k3y?value>");
+    let standard = STANDARD.encode("k3y?value>");
+    assert_ne!(url_safe, standard);
+    assert_eq!(
+        redactor.redact(&format!("{standard} {url_safe}")),
+        "*** ***"
+    );
+}
+
+#[test]
+fn short_values_as_whole_form_fields() {
+    let redactor = Redactor::new(false);
+    redactor.add("ab");
+    assert_eq!(redactor.redact("pin=ab&x=1"), "pin=***&x=1");
+    assert_eq!(redactor.redact("POST /x\n\npin=ab"), "POST /x\n\npin=***");
+    assert_eq!(redactor.redact("pin=abc&cab=1"), "pin=abc&cab=1");
 }
