@@ -16,6 +16,15 @@
 //! `blocking`, `duration`, `diagnostic`, `exit`, `prompt`, `private_file`, `signal`) import no layer. The rules
 //! are checked by the tests in `architecture.rs`.
 
+/// A line on stderr, like `eprintln!`, except that a closed stderr
+/// (`sesame run 2>&1 | head`) ends the output quietly instead of panicking.
+macro_rules! err_line {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 #[cfg(test)]
 mod architecture;
 pub mod assertion;
@@ -52,7 +61,7 @@ where
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
+        err_line!(
             "error: internal error{place} (please report this at the project's issue tracker)"
         );
     }));

@@ -81,14 +81,22 @@ fn verbose_names_the_proxy_without_its_password() {
     let p = Project::new();
     p.file(
         "requests/a.yaml",
-        "requests:\n  - name: a\n    url: http://api.example.invalid/json\n",
+        "requests:\n  - name: a\n    url: http://api.example.invalid/echo\n",
     );
     let with_user = format!("http://user:pa55word@{}", proxy.addr);
     let run = p.run(&["run", "--verbose", "--proxy", &with_user]);
     assert_eq!(run.code, 0, "{}", run.all());
     let line = format!("proxy: http://127.0.0.1:{} (--proxy)", proxy.addr.port());
     assert!(run.all().contains(&line), "{}", run.all());
+    // The proxy got the credentials; the echoed `Proxy-Authorization` is
+    // masked in the output, in every form.
+    let hit = &proxy.hits_to("/echo")[0];
+    assert_eq!(
+        hit.header("proxy-authorization"),
+        Some("Basic dXNlcjpwYTU1d29yZA==")
+    );
     assert!(!run.all().contains("pa55word"));
+    assert!(!run.all().contains("dXNlcjpwYTU1d29yZA"), "{}", run.all());
 }
 
 #[test]

@@ -108,9 +108,9 @@ pub fn sandbox(args: &SandboxArgs, out: &Output) -> i32 {
             }
         };
         let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
-        eprintln!("sandbox listening on http://{addr} (Ctrl-C stops it); `sesame sandbox --fixtures` lists the test users and secrets");
+        err_line!("sandbox listening on http://{addr} (Ctrl-C stops it); `sesame sandbox --fixtures` lists the test users and secrets");
         if let Some(root) = args.root {
-            eprintln!("{root} is also served at http://{addr}/");
+            err_line!("{root} is also served at http://{addr}/");
         }
         let shutdown = async {
             crate::signal::interrupted().await;
@@ -183,7 +183,7 @@ pub fn demo(args: &DemoArgs, out: &Output) -> i32 {
         out.error(&format!("cannot enter {}: {e}", dir.display()));
         return exit::FAILED;
     }
-    eprintln!("sandbox on http://{addr}; running the example project with --env sandbox");
+    err_line!("sandbox on http://{addr}; running the example project with --env sandbox");
     let code = crate::cli::run_cmd::run(
         &RunArgs {
             scope: ScopeArgs {
@@ -201,7 +201,7 @@ pub fn demo(args: &DemoArgs, out: &Output) -> i32 {
     );
     runtime.block_on(sandbox.shutdown());
     if args.keep.is_some() {
-        eprintln!(
+        err_line!(
             "the example project is in {}; run it again with `sesame sandbox` and `sesame run --env sandbox` there",
             dir.display()
         );

@@ -114,7 +114,7 @@ fn print_notes(rx: std::sync::mpsc::Receiver<Event>) {
             } else {
                 "warning"
             };
-            eprintln!("{label}: {text}");
+            err_line!("{label}: {text}");
         }
     }
 }

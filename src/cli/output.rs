@@ -48,7 +48,7 @@ impl Output {
         } else {
             "warning".into()
         };
-        eprintln!("{label}: {}", crate::text::printable(text));
+        err_line!("{label}: {}", crate::text::printable(text));
     }
 
     pub fn error(&self, text: &str) {
@@ -61,7 +61,7 @@ impl Output {
         } else {
             "error".into()
         };
-        eprintln!("{label}: {}", crate::text::printable(text));
+        err_line!("{label}: {}", crate::text::printable(text));
     }
 }
 
@@ -70,12 +70,13 @@ pub fn print_diagnostics(out: &Output, diags: &[Diagnostic]) -> i32 {
     let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
     sorted.sort_by_key(|d| (d.file.clone(), d.span.as_ref().map(|s| (s.line, s.column))));
     for d in sorted {
-        eprint!("{}", d.render(out.err_color));
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), "{}", d.render(out.err_color));
     }
     if diags.len() > 1 {
-        eprintln!("{} problems found; nothing was sent", diags.len());
+        err_line!("{} problems found; nothing was sent", diags.len());
     } else {
-        eprintln!("nothing was sent");
+        err_line!("nothing was sent");
     }
     exit::INVALID
 }

@@ -79,6 +79,7 @@ fn plural(n: usize) -> &'static str {
 
 pub fn run(args: &RunArgs, out: &Output) -> i32 {
     let redactor = Arc::new(Redactor::new(args.show_secrets));
+    proxy_secrets(&args.network, &redactor);
     let cache = (!args.no_cache).then(cache_dir).flatten();
     let (totp, engine) = totp_engine(args, &redactor);
     let mut session = match Session::new(&args.scope, args.profile.clone(), engine) {
@@ -292,6 +293,16 @@ fn writers(
     Ok(writers)
 }
 
+/// Keeps the first write error; a closed pipe (`sesame run | head`) is the
+/// reader's choice, not a failure of the run.
+fn note(failed: &mut Option<std::io::Error>, result: std::io::Result<()>) {
+    if let Err(e) = result
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        failed.get_or_insert(e);
+    }
+}
+
 /// The thread that feeds events to the writers; it ends when every sender
 /// is dropped and returns the first write error.
 fn spawn_reporter(
@@ -309,20 +320,45 @@ fn spawn_reporter(
             let mut next = Some(first);
             while let Some(event) = next {
                 let event = crate::runner::masked::masked(event, &redactor);
-                if let Err(e) = fan.event(&event) {
-                    failed.get_or_insert(e);
-                }
+                note(&mut failed, fan.event(&event));
                 next = rx.try_recv().ok();
             }
-            if let Err(e) = fan.flush() {
-                failed.get_or_insert(e);
-            }
+            note(&mut failed, fan.flush());
         }
-        if let Err(e) = fan.finish() {
-            failed.get_or_insert(e);
-        }
+        note(&mut failed, fan.finish());
         failed
     })
+}
+
+/// A proxy's user and password are secret: a server echoing the
+/// `Proxy-Authorization` header, or a message quoting the proxy URL, must
+/// not show them.
+fn proxy_secrets(network: &crate::cli::args::NetworkArgs, redactor: &Redactor) {
+    let env = [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .iter()
+    .filter_map(|n| std::env::var(n).ok());
+    for text in network.proxy.clone().into_iter().chain(env) {
+        if let Ok(u) = url::Url::parse(&text)
+            && let Some(pass) = u.password()
+        {
+            let decode = |s: &str| percent_decode(s);
+            redactor.add_basic_pair(&decode(u.username()), &decode(pass));
+        }
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }
 
 /// Which proxy requests go through, for `--verbose`: the host only, never

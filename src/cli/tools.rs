@@ -133,7 +133,7 @@ fn spawn_printer(rx: std::sync::mpsc::Receiver<Event>) -> std::thread::JoinHandl
             if let Event::Message { level, text } = e
                 && level != Level::Info
             {
-                eprintln!(
+                err_line!(
                     "{}: {text}",
                     if level == Level::Error {
                         "error"
