@@ -76,11 +76,34 @@ pub async fn sleep(d: Duration) {
     }
 }
 
-/// Waits `d` on the current thread (blocking code: prompts, TOTP waits).
+/// Set once the run is told to stop (a signal): blocking waits end early.
+static STOPPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Ends every blocking wait now and from now on (see [`sleep_blocking`]).
+pub fn stop() {
+    STOPPED.store(true, Ordering::Release);
+}
+
+/// The run was told to stop.
+pub fn stopped() -> bool {
+    STOPPED.load(Ordering::Acquire)
+}
+
+/// Waits `d` on the current thread (blocking code: prompts, TOTP waits),
+/// in short slices so that a stop signal ends the wait at once: a 30-s TOTP
+/// wait must not hold a Ctrl-C.
 pub fn sleep_blocking(d: Duration) {
-    match virtual_clock() {
-        Some(v) => v.advance(d),
-        None => std::thread::sleep(d),
+    if let Some(v) = virtual_clock() {
+        v.advance(d);
+        return;
+    }
+    let until = Instant::now() + d;
+    while !stopped() {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(50)));
     }
 }
 

@@ -42,8 +42,16 @@ pub struct Signals {
 
 impl Signals {
     /// Starts listening (within a tokio runtime). Where a handler cannot be
-    /// installed, only Ctrl-C is listened to.
+    /// installed, only Ctrl-C is listened to. A watcher thread of its own
+    /// also ends blocking waits ([`crate::clock::stop`]) the moment a stop
+    /// signal comes, even when the run's only thread is inside one.
     pub fn listen() -> Signals {
+        watch_for_blocking_waits();
+        Signals::listen_only()
+    }
+
+    /// The signal streams alone, without the watcher thread.
+    fn listen_only() -> Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
@@ -75,6 +83,27 @@ impl Signals {
         interrupted().await;
         Stop::Interrupt
     }
+}
+
+/// Starts, once per process, a thread that waits for a stop signal and
+/// ends blocking waits (the TOTP wait, a retry's pause) at once.
+fn watch_for_blocking_waits() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        std::thread::spawn(move || {
+            rt.block_on(async {
+                let mut signals = Signals::listen_only();
+                signals.next().await;
+                crate::clock::stop();
+            });
+        });
+    });
 }
 
 /// Completes when the user interrupts: Ctrl-C, or Ctrl-Break on Windows.

@@ -77,6 +77,9 @@ impl TotpProvider for RunTotp {
                 ),
             );
             crate::blocking::blocking(|| crate::clock::sleep_blocking(claim.wait));
+            if crate::clock::stopped() {
+                return Err("interrupted while waiting for a fresh TOTP code".into());
+            }
         }
         Ok(claim.code)
     }
