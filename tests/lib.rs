@@ -30,6 +30,7 @@ mod e2e_flows;
 mod error_messages;
 mod junit_report;
 mod leaks;
+mod malformed;
 mod mtls;
 mod oauth2;
 mod path_order;

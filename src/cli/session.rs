@@ -101,6 +101,7 @@ impl Session {
                 env_vars,
                 profiles_dir,
                 profile_override,
+                env_names: Some(env_map.keys().cloned().collect()),
             },
             default_headers,
             default_timeout,

@@ -2,6 +2,7 @@
 //! file as a located [`Diagnostic`].
 
 mod capture;
+mod checks;
 mod expect;
 mod file;
 mod file_body;
@@ -31,6 +32,9 @@ pub struct Inputs {
     pub profiles_dir: PathBuf,
     /// `--profile NAME`: replaces the files' default profile.
     pub profile_override: Option<String>,
+    /// Names in `env` (process environment and `.env`), for the static
+    /// check of `env.NAME`; `None` skips that check.
+    pub env_names: Option<BTreeSet<String>>,
 }
 
 pub struct Compiler {
@@ -80,13 +84,15 @@ impl At<'_> {
 
 impl Compiler {
     pub fn new(engine: Engine, inputs: Inputs) -> Compiler {
-        Compiler {
+        let mut c = Compiler {
             engine,
             inputs,
             errors: Vec::new(),
             profiles: BTreeMap::new(),
             files: Vec::new(),
-        }
+        };
+        c.check_profile_override();
+        c
     }
 
     pub fn engine(&self) -> Engine {

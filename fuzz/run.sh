@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Fuzzes the loader and the template compiler for a bounded time (default
+# 300 s) with cargo fuzz (nightly). Crashes land in fuzz/artifacts/; each
+# one fixed is kept as a regression test (tests/fuzz_regressions.rs).
+#
+#   bash fuzz/run.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")"
+SECS=${1:-300}
+command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+mkdir -p corpus/load_and_compile
+# Seed with the project's own files: real shapes mutate into near misses.
+cp ../requests/*.yaml ../profiles/*.yaml corpus/load_and_compile/ 2>/dev/null || true
+cargo +nightly fuzz run load_and_compile corpus/load_and_compile -- \
+  -max_total_time="$SECS" -max_len=4096 -rss_limit_mb=4096 -timeout=10
