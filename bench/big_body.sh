@@ -5,7 +5,7 @@
 # figures in the table format of docs/benchmarks.md. Not a test: memory is
 # measured here, never asserted in the suite.
 #
-#   bash bench/big_body.sh [SIZE_MIB]     (default 1024)
+#   bash bench/big_body.sh [SIZE_MIB]     (default 1024; MAX_BODY=16MiB to pass --max-body)
 #
 # Uses target/release/sesame when present (SESAME=path overrides), else
 # the debug build; GNU time (/usr/bin/time) measures the peak RSS.
@@ -56,7 +56,7 @@ requests:
     timeout: 10m
     expect: $2
 Y
-  ( cd "$work/p" && /usr/bin/time -v "$SESAME" run --report json:"$work/report.json" \
+  ( cd "$work/p" && /usr/bin/time -v "$SESAME" run ${MAX_BODY:+--max-body "$MAX_BODY"} --report json:"$work/report.json" \
       > "$work/out" 2> "$work/err" ) || true
   local kib secs report
   kib=$(grep "Maximum resident set size" "$work/err" | awk '{print $NF}')

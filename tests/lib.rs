@@ -39,6 +39,7 @@ mod request_bodies;
 mod request_options;
 mod schema;
 mod schema_document;
+mod server_input;
 mod signals;
 mod smoke;
 #[allow(dead_code)]

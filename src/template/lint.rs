@@ -447,3 +447,93 @@ fn algorithm_problem(v: &Value) -> Option<String> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::super::{Engine, TotpProvider};
+    use super::*;
+
+    struct NoTotp;
+    impl TotpProvider for NoTotp {
+        fn code(
+            &self,
+            _: &str,
+            _: Option<u32>,
+            _: Option<u64>,
+            _: Option<&str>,
+        ) -> Result<String, String> {
+            Ok("000000".into())
+        }
+    }
+
+    fn problem(source: &str) -> Option<String> {
+        let engine = Engine::new(Arc::new(NoTotp));
+        let env: BTreeSet<String> = ["SET".to_string()].into();
+        let tpl = engine.compile(source).expect("compiles");
+        engine.lint(&tpl, Some(&env)).map(|e| e.message)
+    }
+
+    #[test]
+    fn env_reads_are_checked_unless_guarded() {
+        for bad in [
+            "{{ env.UNSET }}",
+            "x{{ env.UNSET }}",
+            "{{ env['UNSET'] }}",
+            "{{ env.UNSET | lower }}",
+            "{% if env.UNSET %}a{% endif %}",
+            "{{ (env.UNSET ~ 'a') | default('b') }}",
+        ] {
+            assert_eq!(
+                problem(bad).as_deref(),
+                Some("undefined variable `env.UNSET`"),
+                "{bad}"
+            );
+        }
+        for good in [
+            "{{ env.SET }}",
+            "{{ env.UNSET | default('a') }}",
+            "{{ env.UNSET | d('a') }}",
+            "{{ env.UNSET is defined }}",
+            "{% if env.UNSET is defined %}{{ env.UNSET }}{% endif %}",
+            "{{ env.get('UNSET') }}",
+            "{{ env['UNSET'] | default(1) }}",
+        ] {
+            assert_eq!(problem(good), None, "{good}");
+        }
+    }
+
+    #[test]
+    fn unknown_names_and_wrong_arguments() {
+        assert_eq!(
+            problem("{{ 1 | nosuch }}").as_deref(),
+            Some("unknown filter `nosuch`")
+        );
+        assert_eq!(
+            problem("{{ 1 is nosuch }}").as_deref(),
+            Some("unknown test `nosuch`")
+        );
+        assert_eq!(
+            problem("{{ nosuch() }}").as_deref(),
+            Some("unknown function `nosuch()`")
+        );
+        assert_eq!(
+            problem("{{ uuid(1) }}").as_deref(),
+            Some("`uuid()` takes no arguments")
+        );
+        assert!(problem("{{ totp('A', digits=0) }}").is_some());
+        assert!(problem("{{ totp('A', algorithm='md5') }}").is_some());
+        assert!(problem("{% include 'x' %}").is_some());
+        for good in [
+            "{{ totp('A', digits=8, period=60, algorithm='sha-256') }}",
+            "{{ totp(secrets.seed, digits=n) }}",
+            "{% macro m() %}x{% endmacro %}{{ m() }}",
+            "{% for i in range(3) %}{{ i | string }}{% endfor %}",
+            "{{ 'a' | b64encode | b64decode | urlencode }}",
+            "{{ x.upper() }}",
+        ] {
+            assert_eq!(problem(good), None, "{good}");
+        }
+    }
+}
