@@ -60,30 +60,9 @@ impl Compiler {
     /// control characters.
     pub(super) fn check_headers(&mut self, at: &At, map: &IndexMap<String, Node>) {
         for (name, node) in map {
-            if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
-                self.errors.push(
-                    at.err(
-                        format!("invalid header name `{}`", shown(name)),
-                        &node.referenced,
-                    )
-                    .with_hint(
-                        "a header name is letters, digits and !#$%&'*+-.^_`|~, \
-                         without spaces or colons",
-                    ),
-                );
-                continue;
-            }
-            if let Value::String(v) = &node.value
-                && !v.contains("{{")
-                && !v.contains("{%")
-                && let Some(why) = header_value_problem(v)
-            {
-                self.errors.push(
-                    at.err(format!("header `{}` {why}", shown(name)), &node.referenced)
-                        .with_hint(
-                            "a header value is one line of printable text; remove the character",
-                        ),
-                );
+            if let Some((title, hint)) = header_problem(name, &node.value) {
+                self.errors
+                    .push(at.err(title, &node.referenced).with_hint(hint));
             }
         }
     }
@@ -177,6 +156,29 @@ impl Compiler {
             );
         }
     }
+}
+
+/// What is wrong with a header `name: value`, as far as it is known before
+/// rendering: the name, and a value written without templates.
+pub fn header_problem(name: &str, value: &Value) -> Option<(String, String)> {
+    if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Some((
+            format!("invalid header name `{}`", shown(name)),
+            "a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces or colons".into(),
+        ));
+    }
+    let Value::String(v) = value else {
+        return None;
+    };
+    if v.contains("{{") || v.contains("{%") {
+        return None;
+    }
+    header_value_problem(v).map(|why| {
+        (
+            format!("header `{}` {why}", shown(name)),
+            "a header value is one line of printable text; remove the character".into(),
+        )
+    })
 }
 
 /// A user's value as quoted in a message: cut, and with control

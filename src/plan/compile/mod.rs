@@ -20,6 +20,7 @@ use crate::source::load::{SourceFile, parse};
 use crate::source::model::{RequestCount, RequestFile};
 use crate::template::Engine;
 
+pub use checks::header_problem;
 pub use profile::{list_profiles, profile_path};
 
 /// Where inputs to a run come from; static while compiling.
