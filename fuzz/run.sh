@@ -13,5 +13,5 @@ command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 mkdir -p corpus/load_and_compile
 # Seed with the project's own files: real shapes mutate into near misses.
 cp ../requests/*.yaml ../profiles/*.yaml corpus/load_and_compile/ 2>/dev/null || true
-cargo +nightly fuzz run load_and_compile corpus/load_and_compile -- \
+ASAN_OPTIONS=detect_leaks=0 cargo +nightly fuzz run load_and_compile corpus/load_and_compile -- \
   -max_total_time="$SECS" -max_len=4096 -rss_limit_mb=4096 -timeout=10 -detect_leaks=0

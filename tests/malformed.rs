@@ -134,6 +134,7 @@ fn run_kind(name: &str) -> usize {
     let mut cases = parse(&text);
     assert!(!cases.is_empty(), "no cases in {}", data.display());
     let server = TestServer::start();
+    server.expect_no_hits();
     let url = server.url();
     let bless = std::env::var_os("MALFORMED_BLESS").is_some();
     let mut failures = String::new();
