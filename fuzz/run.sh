@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the loader and the template compiler for a bounded time (default
 # 300 s) with cargo fuzz (nightly). Crashes land in fuzz/artifacts/; each
-# one fixed is kept as a regression test (tests/fuzz_regressions.rs).
+# one fixed is kept as a case of the malformed-input corpus (tests/malformed/).
 # Leak detection is off: compiled templates are leaked on purpose (they
 # live for the whole run), and every input compiles some.
 #
