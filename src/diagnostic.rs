@@ -203,7 +203,7 @@ impl Diagnostic {
             out,
             "{}: {}",
             red.apply_to("error"),
-            bold.apply_to(&self.title)
+            bold.apply_to(crate::text::excerpt(&self.title, TEXT_MAX))
         );
         if let Some(loc) = self.location() {
             let line_no = self
@@ -213,8 +213,8 @@ impl Diagnostic {
                 .unwrap_or_default();
             let pad = " ".repeat(line_no.len().max(1));
             let _ = writeln!(out, "{pad}{} {loc}", blue.apply_to(" -->"));
-            if let (Some(span), Some(text)) = (&self.span, &self.source_line) {
-                let col = span.column.saturating_sub(1) as usize;
+            if let (Some(span), Some(line)) = (&self.span, &self.source_line) {
+                let (text, col) = window(line, span.column.saturating_sub(1) as usize);
                 let width =
                     (span.len.max(1) as usize).min(text.chars().count().saturating_sub(col).max(1));
                 let _ = writeln!(out, "{pad} {}", blue.apply_to("|"));
@@ -236,6 +236,7 @@ impl Diagnostic {
                 let _ = writeln!(out, "{pad} {} {note}", blue.apply_to("="));
             }
             if let Some(hint) = &self.hint {
+                let hint = crate::text::excerpt(hint, TEXT_MAX);
                 let _ = writeln!(out, "{pad} {} hint: {hint}", blue.apply_to("="));
             }
         } else {
@@ -243,11 +244,41 @@ impl Diagnostic {
                 let _ = writeln!(out, "  {} {note}", blue.apply_to("="));
             }
             if let Some(hint) = &self.hint {
+                let hint = crate::text::excerpt(hint, TEXT_MAX);
                 let _ = writeln!(out, "  {} hint: {hint}", blue.apply_to("="));
             }
         }
         out
     }
+}
+
+/// The most characters a title or a hint shows: a message quoting a 2 MB
+/// value stays a message.
+const TEXT_MAX: usize = 400;
+
+/// The most characters of a source line shown; longer lines are shown
+/// around the column, cut with `…` on either side.
+const LINE_MAX: usize = 120;
+
+/// The part of `line` shown, and the column in it, for a caret at `col`.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let len = line.chars().count();
+    if len <= LINE_MAX {
+        return (line.to_string(), col);
+    }
+    let start = col
+        .saturating_sub(LINE_MAX / 3)
+        .min(len.saturating_sub(LINE_MAX));
+    let mut shown: String = line.chars().skip(start).take(LINE_MAX).collect();
+    let mut col = col - start.min(col);
+    if start > 0 {
+        shown.insert(0, '…');
+        col += 1;
+    }
+    if start + LINE_MAX < len {
+        shown.push('…');
+    }
+    (shown, col)
 }
 
 /// A path as the user should see it: relative to the current folder when inside it.

@@ -105,19 +105,19 @@ const BAD_PROJECT_STDERR: &str = r#"
     3 |     metod: GET
       |     ^^^^^
       = hint: did you mean `method`?
-    error: invalid boolean (strict mode expects true/false)
+    error: invalid boolean: expected true or false
       --> requests/d_bool.yaml:3:23
       |
     3 |     follow_redirects: maybe
       |                       ^^^^^
       = hint: write true or false
-    error: wrong type: expected sequence start
+    error: wrong type: expected a list here
       --> requests/e_list.yaml:1:7
       |
     1 | tags: smoke
       |       ^^^^^
       = hint: write a list: `[a, b]`, or one `- item` per line
-    error: invalid u32
+    error: invalid number: expected a whole number from 0 to 4294967295
       --> requests/f_number.yaml:3:21
       |
     3 |     retry: { count: many }

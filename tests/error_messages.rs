@@ -93,7 +93,7 @@ fn invalid_boolean() {
     load_error("requests:\n  - url: \"{URL}/x\"\n    follow_redirects: maybe\n")
         .stderr(
             r#"
-            error: invalid boolean (strict mode expects true/false)
+            error: invalid boolean: expected true or false
               --> requests/a.yaml:3:23
               |
             3 |     follow_redirects: maybe
@@ -110,7 +110,7 @@ fn a_scalar_where_a_list_is_expected() {
     load_error("tags: smoke\nrequests:\n  - url: \"{URL}/x\"\n")
         .stderr(
             r#"
-            error: wrong type: expected sequence start
+            error: wrong type: expected a list here
               --> requests/a.yaml:1:7
               |
             1 | tags: smoke
@@ -127,7 +127,7 @@ fn invalid_whole_number() {
     load_error("requests:\n  - url: \"{URL}/x\"\n    retry: { count: many }\n")
         .stderr(
             r#"
-            error: invalid u32
+            error: invalid number: expected a whole number from 0 to 4294967295
               --> requests/a.yaml:3:21
               |
             3 |     retry: { count: many }
@@ -207,26 +207,17 @@ fn undefined_variable_suggests_the_nearest() {
 }
 
 #[test]
-fn an_unknown_filter_fails_the_request_at_run_time() {
+fn an_unknown_filter_is_found_before_sending() {
     load_error("requests:\n  - url: \"{URL}/{{ 1 | nofilter }}\"\n")
-        .status(1)
-        .stderr("")
-        .stdout(
+        .stderr(
             r#"
-            requests/a.yaml
-              ✗ request 1  GET no response  0ms
-
-            failures:
-
-            ✗ requests/a.yaml › request 1
-              GET {URL}/{{ 1 | nofilter }} → no response
-              error: template: url: template error: unknown filter: filter nofilter is unknown
-                --> requests/a.yaml:2:5
-                |
-              2 |   - url: "{URL}/{{ 1 | nofilter }}"
-                |     ^
-
-            0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+            error: unknown filter `nofilter`
+              --> requests/a.yaml:2:10
+              |
+            2 |   - url: "{URL}/{{ 1 | nofilter }}"
+              |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+              = hint: filters include: b64encode, b64decode, urlencode, jwt_claims, default, lower, upper, trim, replace, length, first, last, join, tojson, int, float, string
+            nothing was sent
         "#,
         )
         .run();
@@ -462,30 +453,21 @@ fn problems_in_several_files_are_all_listed_and_counted() {
 // ---- secrets ----
 
 #[test]
-fn a_secret_that_no_source_yields_names_the_sources_tried() {
+fn a_secret_file_that_does_not_exist_is_found_before_sending() {
     load_error("requests:\n  - url: \"{URL}/x\"\n    profile: p\n")
         .file(
             "profiles/p.yaml",
             "secrets:\n  key: { env: T_UNSET_KEY, file: missing.txt }\napply:\n  headers: { X-Api-Key: \"{{ secrets.key }}\" }\n",
         )
         .env_remove("T_UNSET_KEY")
-        .status(3)
-        .stderr("")
-        .stdout(r#"
-            requests/a.yaml
-              ✗ request 1  GET no response  0ms
-
-            failures:
-
-            ✗ requests/a.yaml › request 1
-              GET {URL}/x → no response
-              error: login p: profile p could not log in: secret `key` of profile `p`: no source yielded a value (env T_UNSET_KEY: not set; file missing.txt: not found at {dir}/profiles/missing.txt)
-                --> requests/a.yaml:2:5
-                |
-              2 |   - url: "{URL}/x"
-                |     ^
-
-            0 passed, 1 failed, 0 skipped (1 file) in 0.00s
+        .stderr(r#"
+            error: secret `key`: file `missing.txt` does not exist
+              --> profiles/p.yaml:2:8
+              |
+            2 |   key: { env: T_UNSET_KEY, file: missing.txt }
+              |        ^
+              = hint: a relative path is read from profiles; or give `env:`, `command:` or `prompt:`
+            nothing was sent
         "#)
         .run();
 }
@@ -1301,31 +1283,26 @@ fn a_capture_that_finds_nothing() {
 }
 
 #[test]
-fn an_undefined_variable_at_run_time() {
+fn an_unset_env_variable_is_found_before_sending() {
     let server = TestServer::start();
+    server.expect_no_hits();
     run_file(
         &server,
         "requests:\n  - url: \"{URL}/json\"\n  - url: \"{URL}/echo/{{ env.T_NOT_SET }}\"\n",
     )
     .env_remove("T_NOT_SET")
-    .status(1)
-    .stdout(r#"
-        requests/a.yaml
-          ✓ request 1  GET 200  0ms
-          ✗ request 2  GET no response  0ms
-
-        failures:
-
-        ✗ requests/a.yaml › request 2
-          GET {URL}/echo/{{ env.T_NOT_SET }} → no response
-          error: template: url: undefined variable `env.T_NOT_SET` (set the environment variable T_NOT_SET, add it to .env, or use `| default(...)`)
-            --> requests/a.yaml:3:5
-            |
-          3 |   - url: "{URL}/echo/{{ env.T_NOT_SET }}"
-            |     ^
-
-        1 passed, 1 failed, 0 skipped (1 file) in 0.00s
-    "#)
+    .status(2)
+    .stderr(
+        r#"
+        error: undefined variable `env.T_NOT_SET`
+          --> requests/a.yaml:3:10
+          |
+        3 |   - url: "{URL}/echo/{{ env.T_NOT_SET }}"
+          |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+          = hint: set the environment variable T_NOT_SET, add it to .env, or use `| default(...)`
+        nothing was sent
+    "#,
+    )
     .run();
 }
 

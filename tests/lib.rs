@@ -30,6 +30,7 @@ mod e2e_flows;
 mod error_messages;
 mod junit_report;
 mod leaks;
+mod malformed;
 mod mtls;
 mod oauth2;
 mod path_order;
@@ -38,6 +39,7 @@ mod request_bodies;
 mod request_options;
 mod schema;
 mod schema_document;
+mod server_input;
 mod signals;
 mod smoke;
 #[allow(dead_code)]

@@ -27,13 +27,18 @@ pub struct Body {
 impl Body {
     pub fn new(inc: &Incoming) -> Body {
         let unreadable = match &inc.coding {
+            // A body cut at --max-body is never judged.
+            _ if inc.body_cut.is_some() => inc.body_cut.map(crate::http::body::too_big),
             Coding::Undecodable { coding, reason } => Some(format!(
                 "the response body could not be decoded from {coding}: {reason}"
             )),
             _ => None,
         };
         Body {
-            text: inc.text().to_string(),
+            text: match inc.body_cut {
+                Some(_) => String::new(),
+                None => inc.text().to_string(),
+            },
             unreadable,
             json: std::cell::OnceCell::new(),
         }
@@ -252,7 +257,10 @@ pub fn capture(
                 .ok_or_else(|| missing(format!("no cookie `{name}` was set")))?,
             CaptureSource::Regex { regex, from } => {
                 let hay: String = match from {
-                    RegexFrom::Body => body.text.clone(),
+                    RegexFrom::Body => match &body.unreadable {
+                        Some(why) => return Err(missing(why.clone())),
+                        None => body.text.clone(),
+                    },
                     // Every value, one per line, so a pattern can find any.
                     RegexFrom::Header(h) => inc.header_values(h).join("\n"),
                 };

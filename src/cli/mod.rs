@@ -5,6 +5,7 @@ pub mod args;
 pub mod color;
 pub mod curl;
 pub mod demo;
+pub mod empty_run;
 pub mod generate;
 pub mod login_cmd;
 pub mod output;

@@ -93,12 +93,14 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         Ok(f) => f,
         Err(d) => return print_diagnostics(out, &d),
     };
-    let plan = match compile(&session, engine, &args.paths, false) {
-        Ok(p) => p,
+    let (files, profiles) = match compile(&session, engine, &args.paths, false) {
+        Ok(p) => match selected(p.files, args, shard, out) {
+            Ok(f) => (f, p.profiles),
+            Err(code) => return code,
+        },
         Err(d) => return print_diagnostics(out, &d),
     };
-    register_env_secrets(&plan.profiles, &session.env_map, &redactor);
-    let files = select(plan.files, args, shard);
+    register_env_secrets(&profiles, &session.env_map, &redactor);
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let inputs = match resolve_inputs(&files, &session, interactive) {
         Ok(i) => i,
@@ -123,7 +125,7 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
     let reporter = spawn_reporter(writers, rx, redactor.clone());
     let env_name = session.env_name.clone();
     let rt = Arc::new(session.into_runtime(
-        &plan.profiles,
+        &profiles,
         client,
         redactor,
         cache,
@@ -259,6 +261,7 @@ fn check_flags(args: &RunArgs) -> Result<(Vec<ReportSpec>, Option<Shard>), Vec<D
     if args.jobs == Some(0) {
         return Err(vec![Diagnostic::new("--jobs must be at least 1")]);
     }
+    crate::http::body::set_max_body(args.max_body.unwrap_or(crate::http::body::DEFAULT_MAX_BODY));
     Ok((reports, shard))
 }
 
@@ -382,6 +385,27 @@ fn proxy_note(network: &crate::cli::args::NetworkArgs) -> Option<String> {
         .map(|(var, value)| format!("{} (from {var})", shown(&value)))
         .collect();
     (!env.is_empty()).then(|| format!("proxy: {}", env.join(", ")))
+}
+
+/// The files to run; a selection that leaves nothing is an error (exit 2)
+/// unless only `--shard` emptied it.
+fn selected(
+    all: Vec<FilePlan>,
+    args: &RunArgs,
+    shard: Option<(usize, usize)>,
+    out: &Output,
+) -> Result<Vec<FilePlan>, i32> {
+    let tags: std::collections::BTreeSet<String> =
+        all.iter().flat_map(|f| f.tags.clone()).collect();
+    let total_files = all.len();
+    let files = select(all, args, shard);
+    if files.is_empty() {
+        match crate::cli::empty_run::nothing_selected(args, total_files, &tags) {
+            Ok(warning) => out.warn(&warning),
+            Err(d) => return Err(print_diagnostics(out, &[d])),
+        }
+    }
+    Ok(files)
 }
 
 /// `--tag`, `--filter`, `--shard`, in that order.

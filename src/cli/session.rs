@@ -101,6 +101,7 @@ impl Session {
                 env_vars,
                 profiles_dir,
                 profile_override,
+                env_names: Some(env_map.keys().cloned().collect()),
             },
             default_headers,
             default_timeout,
@@ -192,6 +193,10 @@ fn default_headers(
     let mut default_headers = Vec::new();
     if let Some(f) = &project.config_file {
         for (k, node) in &project.config.defaults.headers {
+            if let Some((title, hint)) = crate::plan::compile::header_problem(k, &node.value) {
+                errors.push(f.error_at(title, &node.referenced).with_hint(hint));
+                continue;
+            }
             let text = match &node.value {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),

@@ -2,6 +2,7 @@
 //! sesame's own redirect loop, so credentials never follow a redirect to an
 //! origin outside their profile's hosts.
 
+pub mod body;
 pub mod content;
 pub mod jar;
 pub mod origin;

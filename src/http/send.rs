@@ -59,6 +59,9 @@ pub struct Incoming {
     pub coding: Coding,
     /// The body as text, decoded once on first use (see [`Incoming::text`]).
     pub text: std::sync::OnceLock<String>,
+    /// The body's whole size when it was larger than `--max-body`: `body`
+    /// then holds only its first bytes.
+    pub body_cut: Option<u64>,
     pub duration: Duration,
     /// The last request sent (after redirects), as sent.
     pub method: Method,
@@ -154,26 +157,20 @@ pub async fn send(
                 url = next;
             }
             _ => {
-                let bytes = resp
-                    .bytes()
+                let capped = super::body::read_capped(resp, super::body::max_body())
                     .await
                     .map_err(|e| transport_error(&e, out.timeout))?;
-                let (body, coding) = content::decode(&resp_headers, bytes.to_vec());
+                let (body, coding) = content::decode(&resp_headers, capped.bytes);
                 let sent = Sent {
                     method,
                     url: hop_url,
                     headers,
                     set_cookies,
                 };
-                return Ok(incoming(
-                    status,
-                    version,
-                    resp_headers,
-                    body,
-                    coding,
-                    stopwatch,
-                    sent,
-                ));
+                let mut inc =
+                    incoming(status, version, resp_headers, body, coding, stopwatch, sent);
+                inc.body_cut = capped.cut_from;
+                return Ok(inc);
             }
         }
     }
@@ -223,6 +220,7 @@ fn incoming(
         body,
         coding,
         text: std::sync::OnceLock::new(),
+        body_cut: None,
         duration: stopwatch.elapsed(),
         method: sent.method,
         url: sent.url,

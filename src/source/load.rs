@@ -18,8 +18,24 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Diagnostic::in_file(format!("cannot read file: {e}"), path))?;
+        if let Some(why) = super::file_kind::not_a_regular_file(path) {
+            return Err(Diagnostic::in_file(format!("the path {why}"), path));
+        }
+        let bytes = std::fs::read(path).map_err(|e| {
+            Diagnostic::in_file(
+                format!("cannot read file: {}", super::file_kind::io_reason(&e)),
+                path,
+            )
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            Diagnostic::in_file(
+                format!("the file is not UTF-8 text (an invalid byte on line {line})"),
+                path,
+            )
+            .with_hint("save the file as UTF-8")
+        })?;
         Ok(SourceFile {
             path: path.to_path_buf(),
             text: text.into(),
@@ -60,8 +76,11 @@ fn options() -> Options {
 /// Parses `file` as `T`; a syntax or shape error becomes one located diagnostic.
 pub fn parse<T: DeserializeOwned>(file: &SourceFile, what: &str) -> Result<T, Diagnostic> {
     if file.text.trim().is_empty() {
-        return Err(Diagnostic::in_file(format!("empty {what}"), &file.path)
-            .with_hint("see docs/format.md for the file format"));
+        return Err(Diagnostic::in_file(
+            format!("the file is empty: {what} needs content"),
+            &file.path,
+        )
+        .with_hint("see docs/format.md for the file format"));
     }
     serde_saphyr::from_str_with_options::<T>(&file.text, options())
         .map_err(|e| yaml_error(file, &e, what))
@@ -180,6 +199,7 @@ fn yaml_error(file: &SourceFile, err: &serde_saphyr::Error, what: &str) -> Diagn
         None => plain,
     };
     let (title, hint) = explain(&message, what);
+    let title = our_title(err.without_snippet(), &message, what).unwrap_or(title);
     let hint = shape_hint(err.without_snippet()).or(hint);
     let diag = match err.location() {
         Some(loc) if loc.line() > 0 => file.error_at(title, &loc),
@@ -220,6 +240,56 @@ fn shape_hint(err: &serde_saphyr::Error) -> Option<String> {
         _ => return None,
     };
     Some(hint)
+}
+
+/// Our words for what the YAML library says in its own (`set
+/// DuplicateKeyPolicy in Options`, `use from_str_multiple`, `invalid u32`).
+fn our_title(err: &serde_saphyr::Error, message: &str, what: &str) -> Option<String> {
+    use serde_saphyr::Error as E;
+    let title = match err {
+        E::DuplicateMappingKey { key: Some(k), .. } => {
+            format!(
+                "the key `{}` appears twice in this map",
+                crate::text::excerpt(k, 80)
+            )
+        }
+        E::DuplicateMappingKey { .. } => "a key appears twice in this map".into(),
+        E::NullIntoString { .. } | E::InvalidCharNull { .. } => {
+            "a value is missing here (the key has nothing after it)".into()
+        }
+        E::InvalidBooleanStrict { .. } => "invalid boolean: expected true or false".into(),
+        E::InvalidScalar { ty, .. } => match *ty {
+            "u32" => "invalid number: expected a whole number from 0 to 4294967295".into(),
+            "u8" | "u16" | "u64" | "usize" => {
+                "invalid number: expected a whole number, 0 or more".into()
+            }
+            "i8" | "i16" | "i32" | "i64" | "isize" => {
+                "invalid number: expected a whole number".into()
+            }
+            "f32" | "f64" => "invalid number".into(),
+            _ => "wrong type for this value".into(),
+        },
+        E::Unexpected { expected, .. } => match *expected {
+            "sequence start" => "wrong type: expected a list here".into(),
+            "mapping start" => "wrong type: expected `key: value` pairs here".into(),
+            "string scalar" => "wrong type: expected a single value (text) here".into(),
+            other => format!("wrong type: expected {other} here"),
+        },
+        _ if message.contains("multiple YAML documents") => {
+            format!("{what} holds one YAML document, and this one has several (`---`)")
+        }
+        _ if message.contains("recursion limit") => "the YAML is nested too deeply".into(),
+        _ if message.contains("simple key expected") => {
+            "a key longer than 1024 characters (YAML's limit for a plain key), or a key without `:`"
+                .into()
+        }
+        _ if message.starts_with("empty ") => format!("{what} is empty"),
+        _ if message.contains("found a tab") => {
+            "a tab character: YAML indents with spaces only".into()
+        }
+        _ => return None,
+    };
+    Some(title)
 }
 
 /// Turns serde's wording into ours, with a hint where one helps.

@@ -66,10 +66,19 @@ fn find_root(start: &Path) -> Option<PathBuf> {
 
 fn load_env(dotenv: &Path) -> Result<BTreeMap<String, String>, Diagnostic> {
     let mut env = BTreeMap::new();
+    if dotenv.symlink_metadata().is_ok()
+        && let Some(why) = super::file_kind::not_a_regular_file(dotenv)
+    {
+        return Err(Diagnostic::in_file(format!(".env {why}"), dotenv)
+            .with_hint(".env must be a text file of KEY=VALUE lines; remove or rename it"));
+    }
     if dotenv.is_file() {
         let text = std::fs::read_to_string(dotenv).map_err(|e| {
-            Diagnostic::in_file(format!("cannot read .env: {e}"), dotenv)
-                .with_hint(".env must be UTF-8 text: KEY=VALUE lines")
+            Diagnostic::in_file(
+                format!("cannot read .env: {}", super::file_kind::io_reason(&e)),
+                dotenv,
+            )
+            .with_hint(".env must be UTF-8 text: KEY=VALUE lines")
         })?;
         // Editors on Windows save a byte-order mark: it is not part of the
         // first key.
@@ -126,13 +135,20 @@ pub fn discover_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Diagnostic>
     for path in paths {
         if path.is_dir() {
             walk(path, &mut found, &mut errors);
-        } else if path.is_file() {
-            found.push(path.clone());
         } else {
-            errors.push(
-                Diagnostic::in_file("no such file or folder", path)
+            match super::file_kind::not_a_regular_file(path) {
+                None => found.push(path.clone()),
+                Some(why) => errors.push(
+                    Diagnostic::in_file(
+                        match path.symlink_metadata() {
+                            Err(_) => "no such file or folder".to_string(),
+                            Ok(_) => format!("the path {why}"),
+                        },
+                        path,
+                    )
                     .with_hint("pass request files or folders; the default is requests/"),
-            );
+                ),
+            }
         }
     }
     if !errors.is_empty() {
@@ -163,7 +179,11 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
         if path.is_dir() {
             walk(&path, found, errors);
         } else if is_yaml(&path) {
-            found.push(path);
+            // A named pipe or a device named *.yaml is said to be one, not read.
+            match super::file_kind::not_a_regular_file(&path) {
+                None => found.push(path),
+                Some(why) => errors.push(Diagnostic::in_file(format!("the path {why}"), &path)),
+            }
         }
     }
 }

@@ -4,6 +4,7 @@
 //! the expression's type, so `count: "{{ n }}"` sends a number.
 
 pub mod functions;
+mod lint;
 pub mod number;
 pub mod scope;
 pub mod unknown;
@@ -81,6 +82,13 @@ impl Engine {
             .template_from_str(source)
             .map(|t| Tpl::Template(Box::new(t), source))
             .map_err(|e| syntax_error(&e))
+    }
+
+    /// The first problem of `tpl` known before it renders: unknown filters,
+    /// tests and functions, wrong arguments to sesame's functions, and
+    /// `env.NAME` of variables outside `env_names` (when given).
+    pub fn lint(&self, tpl: &Tpl, env_names: Option<&BTreeSet<String>>) -> Option<TemplateError> {
+        lint::lint(self.env, tpl, env_names)
     }
 
     /// Compiles every string inside a YAML value.

@@ -62,8 +62,14 @@ fn json_path(name: &str, path: &str) -> Result<CaptureSource, String> {
 /// `{regex: PATTERN, from: body | header:NAME}`; the first group (else the
 /// whole match) is what is captured.
 fn regex(name: &str, pattern: &str, from: Option<&str>) -> Result<CaptureSource, String> {
-    let regex =
-        regex::Regex::new(pattern).map_err(|e| format!("capture `{name}`: invalid regex: {e}"))?;
+    let regex = regex::Regex::new(pattern).map_err(|e| {
+        // The crate's message spans lines (the pattern, a caret, the
+        // reason): the reason is its last line.
+        let text = e.to_string();
+        let reason = text.lines().last().unwrap_or_default().trim();
+        let reason = reason.strip_prefix("error: ").unwrap_or(reason);
+        format!("capture `{name}`: invalid regex: {reason}")
+    })?;
     let from = match from {
         None | Some("body") => RegexFrom::Body,
         Some(other) => match other.strip_prefix("header:") {

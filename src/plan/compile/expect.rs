@@ -127,6 +127,8 @@ impl Compiler {
     }
 }
 
+use crate::text::excerpt;
+
 fn status(v: &Value) -> Result<StatusPlan, String> {
     let code = |v: &Value| -> Option<u16> {
         match v {
@@ -140,18 +142,22 @@ fn status(v: &Value) -> Result<StatusPlan, String> {
         return Ok(StatusPlan::Codes(vec![c]));
     }
     match v {
-        Value::String(s) if s.len() == 3 && s[1..].eq_ignore_ascii_case("xx") => s[..1]
+        Value::String(s) if s.is_ascii() && s.len() == 3 && s[1..].eq_ignore_ascii_case("xx") => s
+            [..1]
             .parse::<u16>()
             .ok()
             .filter(|c| (1..=5).contains(c))
             .map(StatusPlan::Class)
-            .ok_or_else(|| format!("invalid status class `{s}`")),
+            .ok_or_else(|| format!("invalid status class `{}`", excerpt(s, 40))),
         Value::Array(items) if !items.is_empty() => items
             .iter()
             .map(|i| code(i).ok_or_else(|| format!("invalid status code {i}")))
             .collect::<Result<Vec<_>, _>>()
             .map(StatusPlan::Codes),
-        other => Err(format!("invalid status {other}")),
+        other => Err(format!(
+            "invalid status {}",
+            excerpt(&other.to_string(), 40)
+        )),
     }
 }
 
@@ -176,6 +182,9 @@ mod tests {
         );
         assert!(status(&serde_json::json!("9xx")).is_err());
         assert!(status(&serde_json::json!(42)).is_err());
+        for odd in ["€", "€xx", "x€", "2€", "éxx", "2xé"] {
+            assert!(status(&serde_json::json!(odd)).is_err(), "{odd}");
+        }
         assert!(StatusPlan::Class(2).accepts(204));
     }
 }

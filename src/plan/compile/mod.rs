@@ -2,6 +2,7 @@
 //! file as a located [`Diagnostic`].
 
 mod capture;
+mod checks;
 mod expect;
 mod file;
 mod file_body;
@@ -19,6 +20,7 @@ use crate::source::load::{SourceFile, parse};
 use crate::source::model::{RequestCount, RequestFile};
 use crate::template::Engine;
 
+pub use checks::header_problem;
 pub use profile::{list_profiles, profile_path};
 
 /// Where inputs to a run come from; static while compiling.
@@ -31,6 +33,9 @@ pub struct Inputs {
     pub profiles_dir: PathBuf,
     /// `--profile NAME`: replaces the files' default profile.
     pub profile_override: Option<String>,
+    /// Names in `env` (process environment and `.env`), for the static
+    /// check of `env.NAME`; `None` skips that check.
+    pub env_names: Option<BTreeSet<String>>,
 }
 
 pub struct Compiler {
@@ -80,13 +85,15 @@ impl At<'_> {
 
 impl Compiler {
     pub fn new(engine: Engine, inputs: Inputs) -> Compiler {
-        Compiler {
+        let mut c = Compiler {
             engine,
             inputs,
             errors: Vec::new(),
             profiles: BTreeMap::new(),
             files: Vec::new(),
-        }
+        };
+        c.check_profile_override();
+        c
     }
 
     pub fn engine(&self) -> Engine {

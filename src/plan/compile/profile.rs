@@ -25,6 +25,10 @@ impl Compiler {
         if profile_path(&self.inputs.profiles_dir, &p.value).is_none() {
             let names = list_profiles(&self.inputs.profiles_dir);
             let hint = match did_you_mean(&p.value, names.iter().map(String::as_str)) {
+                _ if p.value.contains(['/', '\\']) => {
+                    "a profile is named by its file name in the profiles folder, without folders"
+                        .to_string()
+                }
                 Some(s) => format!("did you mean `{s}`?"),
                 None if names.is_empty() => format!(
                     "no profiles found in {}; create {}/{}.yaml",
@@ -35,8 +39,11 @@ impl Compiler {
                 None => format!("profiles: {}", names.join(", ")),
             };
             self.errors.push(
-                at.err(format!("unknown profile `{}`", p.value), &p.referenced)
-                    .with_hint(hint),
+                at.err(
+                    format!("unknown profile `{}`", crate::text::excerpt(&p.value, 80)),
+                    &p.referenced,
+                )
+                .with_hint(hint),
             );
             self.profiles.insert(p.value.clone(), None);
         }
@@ -86,10 +93,12 @@ impl Compiler {
         known.names.insert("secrets".into());
         let login = self.login_steps(&at, &model, &mut known);
         let oauth2 = self.oauth2_block(&at, &model, &mut known);
+        self.check_headers(&at, &model.apply.headers);
         let mut apply_headers = self.header_tpls(&at, &model.apply.headers, &known);
         if oauth2::applies_default(&model) {
             apply_headers.push(oauth2::default_apply(self.engine));
         }
+        self.check_query(&at, &model.apply.query);
         let apply_query = self.named_values(&at, &model.apply.query, &known);
         let apply_basic = model
             .apply
@@ -107,7 +116,11 @@ impl Compiler {
         let hosts = model
             .hosts
             .iter()
-            .filter_map(|h| self.tpl(&at, h, &known))
+            .filter_map(|h| {
+                let t = self.tpl(&at, h, &known)?;
+                self.check_host(&at, &t, h);
+                Some(t)
+            })
             .collect();
         let expires_in = model
             .expires_in
@@ -178,6 +191,8 @@ impl Compiler {
                     at.err(format!("secret `{k}`: {e}"), &v.referenced)
                         .with_hint("give at least one of env, file, command, prompt"),
                 );
+            } else {
+                self.check_secret_file(at, k, v);
             }
         }
         model
@@ -214,7 +229,9 @@ impl Compiler {
             ));
             return None;
         }
-        self.scalar_tpl(at, node, known, "`expires_in`")
+        let t = self.scalar_tpl(at, node, known, "`expires_in`")?;
+        self.check_expires_in(at, &t, node);
+        Some(t)
     }
 }
 
@@ -231,10 +248,12 @@ pub fn profile_path(dir: &Path, name: &str) -> Option<PathBuf> {
     if name.contains(['/', '\\']) || name.starts_with('.') {
         return None;
     }
+    // Anything by that name counts: a folder or a named pipe is then
+    // reported as what it is when it is read, not as a missing profile.
     ["yaml", "yml"]
         .iter()
         .map(|ext| dir.join(format!("{name}.{ext}")))
-        .find(|p| p.is_file())
+        .find(|p| p.symlink_metadata().is_ok())
 }
 
 /// Names of the profiles in `dir`, sorted.

@@ -27,7 +27,12 @@ impl Compiler {
         let method = self.method(at, r.method.as_deref());
         let url = self.tpl(at, &r.url, known);
         self.no_literal_fragment(at, &r.url);
+        if let Some(u) = &url {
+            self.check_url(at, u, &r.url.referenced);
+        }
+        self.check_query(at, &r.query);
         let query = self.named_values(at, &r.query, known);
+        self.check_headers(at, &r.headers);
         let headers = self.header_tpls(at, &r.headers, known);
         let basic = r.basic.as_ref().and_then(|b| self.basic(at, b, known));
         let body = self.body(at, spec, known);
@@ -101,10 +106,22 @@ impl Compiler {
         let Some(m) = method else {
             return reqwest::Method::GET;
         };
-        reqwest::Method::from_bytes(m.value.to_uppercase().as_bytes()).unwrap_or_else(|_| {
+        // A method is a word (PROPFIND, M-SEARCH): letters first, then
+        // letters, digits, `-` or `_`.
+        let word = m.value.starts_with(|c: char| c.is_ascii_alphabetic())
+            && m.value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let method = reqwest::Method::from_bytes(m.value.to_uppercase().as_bytes())
+            .ok()
+            .filter(|_| word);
+        method.unwrap_or_else(|| {
             self.errors.push(
-                at.err(format!("invalid method `{}`", m.value), &m.referenced)
-                    .with_hint("use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS"),
+                at.err(
+                    format!("invalid method `{}`", crate::text::excerpt(&m.value, 40)),
+                    &m.referenced,
+                )
+                .with_hint("use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS"),
             );
             reqwest::Method::GET
         })

@@ -92,7 +92,10 @@ impl Compiler {
         l: &serde_saphyr::Location,
         known: &Known,
     ) {
-        if let Some((title, hint)) = undefined(t, known, &self.inputs.env_vars) {
+        // Unknown functions first: `foo()` is not an undefined variable.
+        if let Some(e) = self.engine.lint(t, self.inputs.env_names.as_ref()) {
+            self.errors.push(template_error(at, e, l));
+        } else if let Some((title, hint)) = undefined(t, known, &self.inputs.env_vars) {
             self.errors.push(at.err(title, l).with_hint(hint));
         }
     }
