@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The environment variable that sets the test clock (unix seconds).
-pub const TEST_CLOCK_VAR: &str = "SESAME_TEST_CLOCK";
+pub(crate) const TEST_CLOCK_VAR: &str = "SESAME_TEST_CLOCK";
 
 /// A clock set by the test environment: a start instant plus every wait so far.
 struct Virtual {
@@ -49,7 +49,7 @@ impl Virtual {
 }
 
 /// The wall-clock time now.
-pub fn now() -> SystemTime {
+pub(crate) fn now() -> SystemTime {
     match virtual_clock() {
         Some(v) => v.now(),
         None => SystemTime::now(),
@@ -57,7 +57,7 @@ pub fn now() -> SystemTime {
 }
 
 /// Seconds since the unix epoch now (0 before the epoch).
-pub fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -66,7 +66,7 @@ pub fn unix_now() -> u64 {
 
 /// Waits `d` without blocking the async runtime; on the test clock, moves
 /// the clock forward by `d` and returns at once.
-pub async fn sleep(d: Duration) {
+pub(crate) async fn sleep(d: Duration) {
     match virtual_clock() {
         Some(v) => {
             v.advance(d);
@@ -80,19 +80,19 @@ pub async fn sleep(d: Duration) {
 static STOPPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Ends every blocking wait now and from now on (see [`sleep_blocking`]).
-pub fn stop() {
+pub(crate) fn stop() {
     STOPPED.store(true, Ordering::Release);
 }
 
 /// The run was told to stop.
-pub fn stopped() -> bool {
+pub(crate) fn stopped() -> bool {
     STOPPED.load(Ordering::Acquire)
 }
 
 /// Waits `d` on the current thread (blocking code: prompts, TOTP waits),
 /// in short slices so that a stop signal ends the wait at once: a 30-s TOTP
 /// wait must not hold a Ctrl-C.
-pub fn sleep_blocking(d: Duration) {
+pub(crate) fn sleep_blocking(d: Duration) {
     if let Some(v) = virtual_clock() {
         v.advance(d);
         return;
@@ -110,20 +110,20 @@ pub fn sleep_blocking(d: Duration) {
 /// Measures elapsed time on the run's clock: real time normally; on the
 /// test clock, only the waits (so shown durations are reproducible).
 #[derive(Clone, Copy, Debug)]
-pub struct Stopwatch {
+pub(crate) struct Stopwatch {
     real: Instant,
     at: SystemTime,
 }
 
 impl Stopwatch {
-    pub fn start() -> Stopwatch {
+    pub(crate) fn start() -> Stopwatch {
         Stopwatch {
             real: Instant::now(),
             at: now(),
         }
     }
 
-    pub fn elapsed(&self) -> Duration {
+    pub(crate) fn elapsed(&self) -> Duration {
         match virtual_clock() {
             Some(v) => v.now().duration_since(self.at).unwrap_or_default(),
             None => self.real.elapsed(),

@@ -4,17 +4,17 @@ use std::time::Duration;
 
 /// What a bare number means where a duration is expected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BareUnit {
+pub(crate) enum BareUnit {
     Millis,
     Seconds,
 }
 
 /// The longest duration accepted anywhere (timeouts, delays, lifetimes):
 /// longer values are typing mistakes, and would overflow the clock.
-pub const MAX: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+pub(crate) const MAX: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// Parses `250ms`, `2s`, `1.5s`, `5m`, `1h`, or a bare number in `bare` units.
-pub fn parse(text: &str, bare: BareUnit) -> Result<Duration, String> {
+pub(crate) fn parse(text: &str, bare: BareUnit) -> Result<Duration, String> {
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -48,7 +48,7 @@ pub fn parse(text: &str, bare: BareUnit) -> Result<Duration, String> {
 }
 
 /// Parses a duration given as a YAML number or string.
-pub fn from_json(value: &serde_json::Value, bare: BareUnit) -> Result<Duration, String> {
+pub(crate) fn from_json(value: &serde_json::Value, bare: BareUnit) -> Result<Duration, String> {
     match value {
         serde_json::Value::Number(n) => parse(&n.to_string(), bare),
         serde_json::Value::String(s) => parse(s, bare),

@@ -27,26 +27,38 @@ macro_rules! err_line {
 
 #[cfg(test)]
 mod architecture;
-pub mod assertion;
-pub mod auth;
-pub mod blocking;
-pub mod cli;
-pub mod clock;
-pub mod diagnostic;
-pub mod duration;
-pub mod exchange;
-pub mod exit;
-pub mod http;
-pub mod plan;
-pub mod private_file;
-pub mod prompt;
-pub mod report;
-pub mod runner;
-pub mod secret;
-pub mod signal;
-pub mod source;
-pub mod template;
-pub mod text;
+pub(crate) mod assertion;
+pub(crate) mod auth;
+pub(crate) mod blocking;
+pub(crate) mod cli;
+pub(crate) mod clock;
+pub(crate) mod diagnostic;
+pub(crate) mod duration;
+pub(crate) mod exchange;
+pub(crate) mod exit;
+pub(crate) mod http;
+pub(crate) mod plan;
+pub(crate) mod private_file;
+pub(crate) mod prompt;
+pub(crate) mod report;
+pub(crate) mod runner;
+pub(crate) mod secret;
+pub(crate) mod signal;
+pub(crate) mod source;
+pub(crate) mod template;
+pub(crate) mod text;
+
+/// What the integration tests (`tests/`) and the fuzz target (`fuzz/`)
+/// reach into, and nothing more: everything else is crate-private, so the
+/// compiler finds dead code.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::auth::totp::TotpSpec;
+    pub use crate::cli::demo::write_example;
+    pub use crate::plan::{Compiler, Inputs};
+    pub use crate::source::schema::schema;
+    pub use crate::template::{Engine, TotpProvider};
+}
 
 /// Runs the command line and returns the process exit code.
 pub fn run<I, T>(args: I) -> i32

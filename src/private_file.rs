@@ -11,7 +11,7 @@ use std::path::Path;
 /// Creates `dir` and its parents, private to the user.
 ///
 /// Errors: the folder cannot be created or its mode set.
-pub fn create_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn create_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -27,7 +27,7 @@ pub fn create_dir(dir: &Path) -> std::io::Result<()> {
 ///
 /// Errors: the folder or the temporary file cannot be written, or the
 /// rename fails (the old file is then left as it was).
-pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     create_dir(dir)?;
     // tempfile creates the file 0600 on Unix before anything is written.

@@ -6,14 +6,14 @@ use std::io::IsTerminal;
 
 /// Standard input and standard error are both terminals: a question can be
 /// asked and answered.
-pub fn can_ask() -> bool {
+pub(crate) fn can_ask() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
 /// Writes `question` and reads one line, trimmed of surrounding blanks.
 ///
 /// Errors: the terminal could not be written to or read from.
-pub fn ask_line(question: &str) -> std::io::Result<String> {
+pub(crate) fn ask_line(question: &str) -> std::io::Result<String> {
     let term = console::Term::stderr();
     term.write_str(question)?;
     Ok(term.read_line()?.trim().to_string())
@@ -23,7 +23,7 @@ pub fn ask_line(question: &str) -> std::io::Result<String> {
 /// removed.
 ///
 /// Errors: the terminal could not be read, or the answer is empty.
-pub fn ask_hidden(question: &str) -> Result<String, String> {
+pub(crate) fn ask_hidden(question: &str) -> Result<String, String> {
     let answer =
         rpassword::prompt_password(question).map_err(|err| format!("cannot read: {err}"))?;
     let answer = answer.trim_end_matches(['\n', '\r']);
@@ -36,7 +36,7 @@ pub fn ask_hidden(question: &str) -> Result<String, String> {
 /// Asks a yes/no `question` (`[y/N]`, no by default).
 ///
 /// Errors: the terminal could not be read.
-pub fn ask_yes_no(question: &str) -> std::io::Result<bool> {
+pub(crate) fn ask_yes_no(question: &str) -> std::io::Result<bool> {
     let answer = ask_line(&format!("{question} [y/N] "))?;
     Ok(matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes"))
 }

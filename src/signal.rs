@@ -8,7 +8,7 @@ use crate::exit;
 
 /// Why a run was told to stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stop {
+pub(crate) enum Stop {
     Interrupt,
     Terminate,
     Hangup,
@@ -16,7 +16,7 @@ pub enum Stop {
 
 impl Stop {
     /// 130, 143 or 129: 128 plus the signal's number, as shells report it.
-    pub fn exit_code(self) -> i32 {
+    pub(crate) fn exit_code(self) -> i32 {
         match self {
             Stop::Interrupt => exit::INTERRUPTED,
             Stop::Terminate => exit::TERMINATED,
@@ -25,7 +25,7 @@ impl Stop {
     }
 
     /// How the console names it: `interrupted`, `terminated`, `hung up`.
-    pub fn said(self) -> &'static str {
+    pub(crate) fn said(self) -> &'static str {
         match self {
             Stop::Interrupt => "interrupted",
             Stop::Terminate => "terminated",
@@ -35,7 +35,7 @@ impl Stop {
 }
 
 /// The stop signals, listened to from the moment this is built.
-pub struct Signals {
+pub(crate) struct Signals {
     #[cfg(unix)]
     streams: Option<[tokio::signal::unix::Signal; 3]>,
 }
@@ -45,7 +45,7 @@ impl Signals {
     /// installed, only Ctrl-C is listened to. A watcher thread of its own
     /// also ends blocking waits ([`crate::clock::stop`]) the moment a stop
     /// signal comes, even when the run's only thread is inside one.
-    pub fn listen() -> Signals {
+    pub(crate) fn listen() -> Signals {
         watch_for_blocking_waits();
         Signals::listen_only()
     }
@@ -71,7 +71,7 @@ impl Signals {
     }
 
     /// Waits for the next stop signal.
-    pub async fn next(&mut self) -> Stop {
+    pub(crate) async fn next(&mut self) -> Stop {
         #[cfg(unix)]
         if let Some([int, term, hup]) = &mut self.streams {
             return tokio::select! {
@@ -108,7 +108,7 @@ fn watch_for_blocking_waits() {
 
 /// Completes when the user interrupts: Ctrl-C, or Ctrl-Break on Windows.
 /// If a handler cannot be installed, that signal is simply not awaited.
-pub async fn interrupted() {
+pub(crate) async fn interrupted() {
     #[cfg(windows)]
     {
         let ctrl_break = async {

@@ -13,7 +13,7 @@ use std::time::Duration;
 /// line end is a newline. The one function every output passes through
 /// (results, messages, `--verbose`), so bytes from a server never reach the
 /// terminal as commands.
-pub fn printable(text: &str) -> Cow<'_, str> {
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
     if !text.chars().any(unsafe_for_terminal) {
         return Cow::Borrowed(text);
     }
@@ -44,7 +44,7 @@ fn unsafe_for_terminal(c: char) -> bool {
 
 /// The first `max_chars` characters of `text`, with `…` appended when
 /// something was cut. Cuts on a character boundary, never inside one.
-pub fn excerpt(text: &str, max_chars: usize) -> String {
+pub(crate) fn excerpt(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars) {
         Some((at, _)) => {
             let mut s = text[..at].to_string();
@@ -58,7 +58,7 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
 /// At most `max_chars` characters of `text`; when cut, says how much was
 /// left out: `… (1234 more characters)`. For report fields that must stay
 /// small whatever a server sends.
-pub fn capped(text: &str, max_chars: usize) -> String {
+pub(crate) fn capped(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars) {
         Some((at, _)) => {
             let more = text[at..].chars().count();
@@ -69,7 +69,7 @@ pub fn capped(text: &str, max_chars: usize) -> String {
 }
 
 /// A duration for people: `123ms` under a second, else `1.2s`.
-pub fn duration(d: Duration) -> String {
+pub(crate) fn duration(d: Duration) -> String {
     let ms = d.as_millis();
     if ms < 1000 {
         format!("{ms}ms")
@@ -79,7 +79,7 @@ pub fn duration(d: Duration) -> String {
 }
 
 /// `1 file`, `2 files`, `0 attempts`: `noun` with an `s` unless `n` is 1.
-pub fn count(n: usize, noun: &str) -> String {
+pub(crate) fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("{n} {noun}")
     } else {

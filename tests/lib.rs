@@ -5,6 +5,9 @@
 //! text with `cargo test --test lib 2>&1 | python3 tests/support/bless.py`
 //! and review the diff.
 
+// The harness is one crate: its `pub` items are for its own modules.
+#![allow(unreachable_pub)]
+
 #[allow(dead_code, unused_imports)]
 mod support;
 

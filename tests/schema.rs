@@ -4,7 +4,7 @@
 use std::path::Path;
 
 fn validator(kind: &str) -> jsonschema::Validator {
-    let text = sesame::source::schema::schema(kind).expect("schema kind");
+    let text = sesame::testing::schema(kind).expect("schema kind");
     let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
     jsonschema::validator_for(&schema).expect("schema compiles")
 }

@@ -94,8 +94,8 @@ const REFUSED: &[(&str, &str)] = &[
 
 #[test]
 fn schema_refuses_what_validate_refuses() {
-    let v = validator(&sesame::source::schema::schema("request").unwrap());
-    let all = validator(&sesame::source::schema::schema("all").unwrap());
+    let v = validator(&sesame::testing::schema("request").unwrap());
+    let all = validator(&sesame::testing::schema("all").unwrap());
     for (what, extra) in REFUSED {
         let text = request_with(extra);
         assert!(!v.is_valid(&yaml(&text)), "schema accepts {what}:\n{text}");

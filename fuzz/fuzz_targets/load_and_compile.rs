@@ -8,8 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use sesame::plan::{Compiler, Inputs};
-use sesame::template::{Engine, TotpProvider};
+use sesame::testing::{Compiler, Engine, Inputs, TotpProvider};
 
 struct NoTotp;
 

@@ -5,7 +5,7 @@ use crate::diagnostic::Location;
 
 /// One expectation that did not hold, or the reason a request could not run.
 #[derive(Clone, Debug)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// What was checked: `status`, `headers content-type`, `json $.data.total`,
     /// `body`, `duration`, `capture token`, `transport`, `login code42`, ...
     pub key: String,
@@ -19,7 +19,11 @@ pub struct Failure {
 
 impl Failure {
     /// A failure not tied to one expectation's expected/actual pair.
-    pub fn new(key: &str, message: impl Into<String>, location: Option<&Location>) -> Failure {
+    pub(crate) fn new(
+        key: &str,
+        message: impl Into<String>,
+        location: Option<&Location>,
+    ) -> Failure {
         Failure {
             key: key.to_string(),
             message: message.into(),

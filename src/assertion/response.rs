@@ -16,7 +16,7 @@ use crate::template::Scope;
 /// The response body read once for every expectation and capture: its
 /// content codings undone, decoded with its charset, parsed as JSON on
 /// first use.
-pub struct Body {
+pub(crate) struct Body {
     pub text: String,
     /// Why the body could not be read at all (a content coding sesame
     /// cannot undo): every body and JSON expectation fails with it.
@@ -25,7 +25,7 @@ pub struct Body {
 }
 
 impl Body {
-    pub fn new(inc: &Incoming) -> Body {
+    pub(crate) fn new(inc: &Incoming) -> Body {
         let unreadable = match &inc.coding {
             // A body cut at --max-body is never judged.
             _ if inc.body_cut.is_some() => inc.body_cut.map(crate::http::body::too_big),
@@ -44,7 +44,7 @@ impl Body {
         }
     }
 
-    pub fn json(&self) -> Option<&Value> {
+    pub(crate) fn json(&self) -> Option<&Value> {
         self.json
             .get_or_init(|| {
                 if self.unreadable.is_some() {
@@ -80,7 +80,7 @@ fn header_actual(inc: &Incoming, name: &str) -> Option<Value> {
 }
 
 /// Every expectation of `req` that does not hold.
-pub fn evaluate(e: &ExpectPlan, inc: &Incoming, body: &Body, scope: &Scope) -> Vec<Failure> {
+pub(crate) fn evaluate(e: &ExpectPlan, inc: &Incoming, body: &Body, scope: &Scope) -> Vec<Failure> {
     let mut failures = Vec::new();
     if let Some((status, loc)) = &e.status
         && !status.accepts(inc.status.as_u16())
@@ -226,7 +226,7 @@ fn run_check(
 }
 
 /// The values `req` captures from the response.
-pub fn capture(
+pub(crate) fn capture(
     captures: &[CapturePlan],
     inc: &Incoming,
     body: &Body,

@@ -15,7 +15,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// The user cache folder: `SESAME_CACHE_DIR`, else the platform's (e.g. `~/.cache/sesame`).
-pub fn cache_dir() -> Option<PathBuf> {
+pub(crate) fn cache_dir() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os("SESAME_CACHE_DIR") {
         return Some(PathBuf::from(d));
     }
@@ -25,7 +25,7 @@ pub fn cache_dir() -> Option<PathBuf> {
 /// Creates `dir` (and parents), readable by the user alone: mode 0700 on
 /// Unix. Elsewhere (Windows) the folder inherits the ACLs of the user
 /// profile it lives in (`%LOCALAPPDATA%`), which already keep other users out.
-pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
@@ -52,12 +52,12 @@ fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 /// What marks a cache file as sesame's: the `format` field of every entry.
-pub const FORMAT: &str = "sesame-credentials/1";
+pub(crate) const FORMAT: &str = "sesame-credentials/1";
 
 /// One cached login: what `apply:` attaches and the login's captures, with
 /// the instants (unix seconds) it expires and is due for refresh.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct CachedCreds {
+pub(crate) struct CachedCreds {
     /// Always [`FORMAT`]; a file without it is not sesame's and is ignored.
     pub format: String,
     pub profile: String,
@@ -72,13 +72,13 @@ pub struct CachedCreds {
 /// The `credentials/` folder of the cache: one file per profile, environment,
 /// inputs and project folder (`PROFILE-HEX.json`), each with its lock file
 /// (`PROFILE-HEX.lock`).
-pub struct CredCache {
+pub(crate) struct CredCache {
     dir: PathBuf,
 }
 
 /// An exclusive lock on one cache entry, held around a login so processes
 /// sharing the cache folder log in once between them. Released on drop.
-pub struct EntryLock(std::fs::File);
+pub(crate) struct EntryLock(std::fs::File);
 
 impl Drop for EntryLock {
     fn drop(&mut self) {
@@ -87,7 +87,7 @@ impl Drop for EntryLock {
 }
 
 impl CredCache {
-    pub fn new(dir: PathBuf) -> CredCache {
+    pub(crate) fn new(dir: PathBuf) -> CredCache {
         CredCache {
             dir: dir.join(CREDENTIALS),
         }
@@ -95,7 +95,7 @@ impl CredCache {
 
     /// The cache key of a profile's login: `PROFILE-HEX`, HEX being 32 hex
     /// digits of SHA-256 over the profile name, the environment and `parts`.
-    pub fn key(profile: &str, env: Option<&str>, parts: &[&str]) -> String {
+    pub(crate) fn key(profile: &str, env: Option<&str>, parts: &[&str]) -> String {
         let mut h = Sha256::new();
         for p in [profile, env.unwrap_or("")].iter().chain(parts) {
             h.update((p.len() as u64).to_le_bytes());
@@ -115,7 +115,7 @@ impl CredCache {
     ///
     /// Errors: a file that is not a sesame entry or is corrupt, as a
     /// sentence naming the file; it is then left alone and ignored.
-    pub fn load(&self, key: &str) -> Result<Option<CachedCreds>, String> {
+    pub(crate) fn load(&self, key: &str) -> Result<Option<CachedCreds>, String> {
         let path = self.path(key);
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -133,7 +133,7 @@ impl CredCache {
 
     /// Writes `creds` under `key` atomically (a private temporary file,
     /// then renamed over the entry), mode 0600. Other entries stay.
-    pub fn store(&self, key: &str, creds: &CachedCreds) -> std::io::Result<()> {
+    pub(crate) fn store(&self, key: &str, creds: &CachedCreds) -> std::io::Result<()> {
         ensure_private_dir(&self.dir)?;
         let mut tmp = tempfile::Builder::new()
             .prefix(".sesame-")
@@ -148,7 +148,7 @@ impl CredCache {
     /// Waits for the exclusive lock of `key`'s entry (blocking: call it from
     /// [`crate::blocking::blocking`]). `waited` is told when another process
     /// holds it, before waiting.
-    pub fn lock(&self, key: &str, waited: impl FnOnce()) -> std::io::Result<EntryLock> {
+    pub(crate) fn lock(&self, key: &str, waited: impl FnOnce()) -> std::io::Result<EntryLock> {
         ensure_private_dir(&self.dir)?;
         let file = private_file(&self.dir.join(format!("{key}.lock")))?;
         // Called by path: std's own `File::lock` is newer than our MSRV.
@@ -173,7 +173,7 @@ const LEDGER_FILES: [&str; 2] = ["totp-ledger.json", "totp-ledger.lock"];
 /// nothing else: credential entries (files holding [`FORMAT`]), their lock
 /// files, the TOTP ledger; then the folders if they are left empty. Returns
 /// the folder and how many files were removed.
-pub fn clear() -> std::io::Result<Option<(PathBuf, usize)>> {
+pub(crate) fn clear() -> std::io::Result<Option<(PathBuf, usize)>> {
     let Some(dir) = cache_dir() else {
         return Ok(None);
     };

@@ -11,7 +11,7 @@ use crate::exchange::Exchange;
 use crate::template::{Layer, Scope, from_json, layer};
 
 /// The context of every login and logout of one command.
-pub struct AuthContext {
+pub(crate) struct AuthContext {
     /// The client, redactor and event stream every exchange goes through.
     pub exchange: Arc<Exchange>,
     /// `env`, the environment's variables and `--var`: what profile
@@ -40,7 +40,7 @@ pub struct AuthContext {
 
 impl AuthContext {
     /// Templates of a profile see the base scope, its secrets and its captures.
-    pub fn profile_scope(
+    pub(crate) fn profile_scope(
         &self,
         secrets: &std::collections::HashMap<String, String>,
         captures: &std::collections::HashMap<String, Value>,

@@ -12,20 +12,20 @@ use crate::template::{Layer, from_json, layer};
 
 /// The most of a lifetime kept in reserve: refresh with 60 s left, or a
 /// quarter of the lifetime when that is shorter.
-pub const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+pub(crate) const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
 /// When credentials obtained at `obtained` and expiring at `expires_at` are
 /// refreshed: when less than `min(60 s, lifetime / 4)` remains (DESIGN,
 /// "Credentials"), whatever gave the lifetime (`expires_in`, `ttl`, a JWT's
 /// `exp`). Computed once, when the credential is obtained. A lifetime that
 /// is already over (an `exp` in the past) gives `expires_at` itself.
-pub fn refresh_point(obtained: SystemTime, expires_at: SystemTime) -> SystemTime {
+pub(crate) fn refresh_point(obtained: SystemTime, expires_at: SystemTime) -> SystemTime {
     let lifetime = expires_at.duration_since(obtained).unwrap_or_default();
     expires_at - MAX_REFRESH_MARGIN.min(lifetime / 4)
 }
 
 #[derive(Debug)]
-pub struct Creds {
+pub(crate) struct Creds {
     pub profile: String,
     /// Bumped by every login of the profile in this run.
     pub generation: u64,
@@ -43,7 +43,7 @@ pub struct Creds {
     /// From [`refresh_point`]; `None` with `expires_at`: never refreshed.
     pub refresh_at: Option<SystemTime>,
     /// Where the credentials came from, for the output.
-    pub from_cache: bool,
+
     /// The exchange the profile's requests go through: the run's, or one
     /// whose client presents the profile's `tls:` certificate.
     pub exchange: Arc<crate::exchange::Exchange>,
@@ -52,7 +52,7 @@ pub struct Creds {
 }
 
 impl Creds {
-    pub fn credentials(&self) -> Credentials<'_> {
+    pub(crate) fn credentials(&self) -> Credentials<'_> {
         Credentials {
             headers: &self.headers,
             query: &self.query,
@@ -61,12 +61,12 @@ impl Creds {
     }
 
     /// Usable at `now`: before the refresh point computed at login.
-    pub fn fresh(&self, now: SystemTime) -> bool {
+    pub(crate) fn fresh(&self, now: SystemTime) -> bool {
         self.refresh_at.is_none_or(|t| now < t)
     }
 
     /// `secrets` and `auth` for the templates of requests using the profile.
-    pub fn request_layer(&self) -> Layer {
+    pub(crate) fn request_layer(&self) -> Layer {
         self.layer
             .get_or_init(|| self.build_request_layer())
             .clone()
@@ -87,7 +87,7 @@ impl Creds {
 
     /// The credential value for `sesame token`: the first applied header
     /// without its scheme word, else the first query value, else the first capture.
-    pub fn token(&self) -> Option<String> {
+    pub(crate) fn token(&self) -> Option<String> {
         if let Some((_, v)) = self.headers.first() {
             let v = v.trim();
             for scheme in ["Bearer ", "bearer ", "Basic ", "Token ", "token "] {

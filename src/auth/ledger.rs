@@ -32,14 +32,14 @@ const STALE_LOCK: Duration = Duration::from_secs(10);
 const LOCK_PATIENCE: Duration = Duration::from_secs(3);
 
 /// Used TOTP steps, per secret fingerprint; thread-safe (`&self`).
-pub struct Ledger {
+pub(crate) struct Ledger {
     dir: Option<PathBuf>,
     used: Mutex<BTreeSet<Entry>>,
 }
 
 /// A code to send, and how long to wait before sending it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Claim {
+pub(crate) struct Claim {
     pub code: String,
     pub step: u64,
     /// How long the caller must wait before sending (0 when the current step
@@ -67,7 +67,7 @@ struct LedgerFile {
 impl Ledger {
     /// `dir`: the cache folder to persist in (`totp-ledger.json`, mode 0600;
     /// the folder is created 0700), or `None` for memory only.
-    pub fn new(dir: Option<PathBuf>) -> Self {
+    pub(crate) fn new(dir: Option<PathBuf>) -> Self {
         Ledger {
             dir,
             used: Mutex::new(BTreeSet::new()),
@@ -77,7 +77,7 @@ impl Ledger {
     /// The code of the first step at or after the one containing `now` that
     /// was not used yet for this secret; marks it used (memory and file) and
     /// says how long until that step starts.
-    pub fn claim(&self, spec: &TotpSpec, now: SystemTime) -> Claim {
+    pub(crate) fn claim(&self, spec: &TotpSpec, now: SystemTime) -> Claim {
         let now = now.duration_since(UNIX_EPOCH).unwrap_or_default();
         let now_secs = now.as_secs();
         let fingerprint = spec.fingerprint();

@@ -18,10 +18,10 @@ use crate::plan::{ProfilePlan, RequestPlan};
 use crate::template::{Scope, functions::jwt_exp};
 
 /// Name and value pairs, in order: applied headers or query parameters.
-pub type Pairs = Vec<(String, String)>;
+pub(crate) type Pairs = Vec<(String, String)>;
 
 /// What a login produced, before it becomes [`crate::auth::creds::Creds`].
-pub struct LoggedIn {
+pub(crate) struct LoggedIn {
     pub headers: Vec<(String, String)>,
     pub query: Vec<(String, String)>,
     pub jar: Arc<Jar>,
@@ -39,7 +39,7 @@ pub struct LoggedIn {
 /// Errors: the first step that fails, as `login step `NAME`: WHY`, the
 /// token endpoint's refusal, or an `apply`, `expires_in` or `hosts`
 /// template that does not render.
-pub async fn log_in(
+pub(crate) async fn log_in(
     ctx: &AuthContext,
     ex: &Exchange,
     plan: &ProfilePlan,
@@ -77,7 +77,7 @@ pub async fn log_in(
 }
 
 /// The headers and query parameters `apply:` attaches, rendered.
-pub fn applied(
+pub(crate) fn applied(
     ctx: &AuthContext,
     plan: &ProfilePlan,
     scope: &Scope,
@@ -127,7 +127,9 @@ pub fn applied(
 
 /// True for templates that read the profile's secrets, its captures or a
 /// TOTP code: their values are known only after a login, and secret.
-pub fn derived_from_secrets(plan: &ProfilePlan) -> impl Fn(&[&crate::template::Tpl]) -> bool {
+pub(crate) fn derived_from_secrets(
+    plan: &ProfilePlan,
+) -> impl Fn(&[&crate::template::Tpl]) -> bool {
     let mut names = plan.capture_names();
     names.extend(["secrets".to_string(), "auth".to_string()]);
     move |templates| {
@@ -175,7 +177,7 @@ fn expiry(
 
 /// Origins that may receive the profile's credentials: `hosts:`, else the
 /// origins of its login steps; `None` (any) for a profile with neither.
-pub fn hosts(plan: &ProfilePlan, scope: &Scope) -> Result<Option<Vec<Origin>>, String> {
+pub(crate) fn hosts(plan: &ProfilePlan, scope: &Scope) -> Result<Option<Vec<Origin>>, String> {
     let mut out = Vec::new();
     if !plan.hosts.is_empty() {
         for h in &plan.hosts {
@@ -213,7 +215,7 @@ pub fn hosts(plan: &ProfilePlan, scope: &Scope) -> Result<Option<Vec<Origin>>, S
 ///
 /// Errors: the failed expectations and the start of the response body,
 /// masked before it is cut.
-pub async fn run_step(
+pub(crate) async fn run_step(
     ex: &Exchange,
     step: &RequestPlan,
     scope: &Scope,

@@ -41,14 +41,17 @@ struct State {
 }
 
 /// Every profile of a command, and the credentials each has resolved to.
-pub struct AuthManager {
+pub(crate) struct AuthManager {
     slots: BTreeMap<String, Slot>,
     ctx: AuthContext,
     login_failed: AtomicBool,
 }
 
 impl AuthManager {
-    pub fn new(profiles: &BTreeMap<String, Arc<ProfilePlan>>, ctx: AuthContext) -> AuthManager {
+    pub(crate) fn new(
+        profiles: &BTreeMap<String, Arc<ProfilePlan>>,
+        ctx: AuthContext,
+    ) -> AuthManager {
         let slots = profiles
             .iter()
             .map(|(k, p)| {
@@ -69,19 +72,19 @@ impl AuthManager {
     }
 
     /// The context the manager was built with.
-    pub fn context(&self) -> &AuthContext {
+    pub(crate) fn context(&self) -> &AuthContext {
         &self.ctx
     }
 
     /// Some profile could not log in during this run (exit 3).
-    pub fn login_failed(&self) -> bool {
+    pub(crate) fn login_failed(&self) -> bool {
         self.login_failed.load(Ordering::Relaxed)
     }
 
     /// The profile's hosts as far as they can be known before logging in
     /// (rendered without secrets or captures); `None` when unrestricted or
     /// when they depend on values only a login gives.
-    pub fn hosts_before_login(&self, name: &str) -> Option<&[Origin]> {
+    pub(crate) fn hosts_before_login(&self, name: &str) -> Option<&[Origin]> {
         let slot = self.slots.get(name)?;
         if slot.resolved.load(Ordering::Acquire) {
             // Logged in: the check after rendering, with the real hosts, applies.
@@ -92,12 +95,12 @@ impl AuthManager {
             .as_deref()
     }
 
-    pub fn plan(&self, name: &str) -> Option<&Arc<ProfilePlan>> {
+    pub(crate) fn plan(&self, name: &str) -> Option<&Arc<ProfilePlan>> {
         self.slots.get(name).map(|s| &s.plan)
     }
 
     /// Credentials of `name`, logging in if there are none or they expire soon.
-    pub async fn get(&self, name: &str) -> Result<Arc<Creds>, String> {
+    pub(crate) async fn get(&self, name: &str) -> Result<Arc<Creds>, String> {
         let slot = self.slot(name)?;
         let mut state = slot.state.lock().await;
         if let Some(e) = &state.error {
@@ -114,7 +117,11 @@ impl AuthManager {
 
     /// Logs in again after a 401, unless another worker already did since
     /// `seen_generation`.
-    pub async fn refresh(&self, name: &str, seen_generation: u64) -> Result<Arc<Creds>, String> {
+    pub(crate) async fn refresh(
+        &self,
+        name: &str,
+        seen_generation: u64,
+    ) -> Result<Arc<Creds>, String> {
         let slot = self.slot(name)?;
         let mut state = slot.state.lock().await;
         if let Some(e) = &state.error {
@@ -328,7 +335,6 @@ impl AuthManager {
             expires_at: got.expires_at,
             refresh_at: got.refresh_at,
             exchange: ex,
-            from_cache: false,
             layer: std::sync::OnceLock::new(),
         }))
     }
@@ -413,7 +419,6 @@ impl AuthManager {
             expires_at: at(cached.expires_at),
             refresh_at: at(cached.refresh_at),
             exchange,
-            from_cache: true,
             layer: std::sync::OnceLock::new(),
         }))
     }
@@ -542,7 +547,7 @@ impl AuthManager {
     }
 
     /// Runs the `logout` steps of every profile this run logged in to.
-    pub async fn logout_all(&self) {
+    pub(crate) async fn logout_all(&self) {
         for slot in self.slots.values() {
             let state = slot.state.lock().await;
             let (Some(creds), true) = (&state.creds, state.logged_in) else {

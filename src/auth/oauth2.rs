@@ -20,7 +20,7 @@ use crate::source::model::{ClientAuth, Grant};
 use crate::template::{Scope, Tpl};
 
 /// Captures of one token response: `access_token`, `token_type`, ...
-pub type TokenFields = HashMap<String, Value>;
+pub(crate) type TokenFields = HashMap<String, Value>;
 
 /// Why a token request gave no token.
 #[derive(Debug)]
@@ -53,7 +53,7 @@ struct Client<'a> {
 ///
 /// Errors: the token endpoint's RFC 6749 §5.2 answer (`error: description`),
 /// or what went wrong on the way, as one sentence.
-pub async fn obtain(
+pub(crate) async fn obtain(
     ex: &Exchange,
     profile: &str,
     plan: &OAuth2Plan,
@@ -273,7 +273,7 @@ fn encode(
 /// The HTTP Basic credentials of RFC 6749 §2.3.1: the client id and secret
 /// each encoded with `application/x-www-form-urlencoded`, joined by `:`,
 /// then base64.
-pub fn basic_credentials(id: &str, secret: &str) -> String {
+pub(crate) fn basic_credentials(id: &str, secret: &str) -> String {
     use base64::Engine as _;
     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", enc(id), enc(secret)))

@@ -13,17 +13,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The environment variable holding the passphrase of credentials files.
-pub const KEY_VAR: &str = "SESAME_CREDENTIALS_KEY";
+pub(crate) const KEY_VAR: &str = "SESAME_CREDENTIALS_KEY";
 
 /// What marks a file as a sesame credentials file (inside the encryption).
-pub const FORMAT: &str = "sesame-saved-credentials/1";
+pub(crate) const FORMAT: &str = "sesame-saved-credentials/1";
 
 /// The start of every age file, encrypted or not with a passphrase.
 const AGE_MAGIC: &[u8] = b"age-encryption.org/";
 
 /// A credentials file: the environment it was made for and each profile's credentials.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct SavedFile {
+pub(crate) struct SavedFile {
     pub format: String,
     /// `--env` of the login, if any.
     pub env: Option<String>,
@@ -32,7 +32,7 @@ pub struct SavedFile {
 
 /// One profile's credentials. Instants are unix seconds; `None`: no expiry known.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SavedCreds {
+pub(crate) struct SavedCreds {
     pub expires_at: Option<u64>,
     pub refresh_at: Option<u64>,
     pub headers: Vec<(String, String)>,
@@ -42,7 +42,7 @@ pub struct SavedCreds {
 
 /// A credentials file read for a run, with where it came from.
 #[derive(Debug)]
-pub struct Saved {
+pub(crate) struct Saved {
     pub path: PathBuf,
     pub file: SavedFile,
 }
@@ -50,7 +50,7 @@ pub struct Saved {
 /// Writes `file` to `path` atomically, mode 0600; encrypted with `key` when given.
 ///
 /// Errors: the folder cannot be written, or encryption failed.
-pub fn write(path: &Path, file: &SavedFile, key: Option<&str>) -> std::io::Result<()> {
+pub(crate) fn write(path: &Path, file: &SavedFile, key: Option<&str>) -> std::io::Result<()> {
     let json = serde_json::to_vec_pretty(file).map_err(std::io::Error::other)?;
     let bytes = match key {
         Some(k) => encrypt(&json, k)?,
@@ -73,7 +73,7 @@ pub fn write(path: &Path, file: &SavedFile, key: Option<&str>) -> std::io::Resul
 ///
 /// Errors, as sentences naming the file: unreadable, encrypted without a
 /// key or with another key, not a sesame credentials file.
-pub fn read(path: &Path, key: Option<&str>) -> Result<Saved, String> {
+pub(crate) fn read(path: &Path, key: Option<&str>) -> Result<Saved, String> {
     let shown = path.display();
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let json = if bytes.starts_with(AGE_MAGIC) {

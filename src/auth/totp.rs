@@ -8,7 +8,7 @@
 use sha2::{Digest, Sha256};
 use totp_rs::TOTP;
 
-pub use super::ledger::{Claim, Ledger};
+pub(crate) use super::ledger::Ledger;
 
 /// The HMAC hash of a TOTP secret.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,7 +206,7 @@ impl TotpSpec {
 
 /// For `sesame totp SECRET|--env VAR`: the current code, like
 /// `oathtool --totp -b SECRET` (or the URI's own parameters).
-pub fn current_code(secret: &str) -> Result<String, String> {
+pub(crate) fn current_code(secret: &str) -> Result<String, String> {
     let spec = TotpSpec::parse(secret, None, None, None)?;
     let now = crate::clock::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -10,14 +10,14 @@ use crate::report::event::{Event, Level};
 use crate::secret::Redactor;
 use crate::template::TotpProvider;
 
-pub struct RunTotp {
+pub(crate) struct RunTotp {
     ledger: Ledger,
     redactor: Arc<Redactor>,
     events: Mutex<Option<Sender<Event>>>,
 }
 
 impl RunTotp {
-    pub fn new(ledger: Ledger, redactor: Arc<Redactor>) -> RunTotp {
+    pub(crate) fn new(ledger: Ledger, redactor: Arc<Redactor>) -> RunTotp {
         RunTotp {
             ledger,
             redactor,
@@ -26,14 +26,14 @@ impl RunTotp {
     }
 
     /// Drops the event sender so the stream can close at the end of the run.
-    pub fn clear_events(&self) {
+    pub(crate) fn clear_events(&self) {
         if let Ok(mut e) = self.events.lock() {
             *e = None;
         }
     }
 
     /// Where waits are announced, once the run's event stream exists.
-    pub fn set_events(&self, events: Sender<Event>) {
+    pub(crate) fn set_events(&self, events: Sender<Event>) {
         if let Ok(mut e) = self.events.lock() {
             *e = Some(events);
         }
@@ -86,7 +86,7 @@ impl TotpProvider for RunTotp {
 }
 
 /// For `validate`, `curl` and `--dry-run`: a placeholder, nothing claimed.
-pub struct NoTotp;
+pub(crate) struct NoTotp;
 
 impl TotpProvider for NoTotp {
     fn code(

@@ -19,7 +19,7 @@ Requests are YAML files with minijinja templates; each names an auth profile \
 runs the requests in order, captures values and checks the responses.",
     after_help = "Examples:\n  sesame demo                          every vendor flow against the built-in sandbox\n  sesame run --env prod                run requests/ with the prod environment of sesame.yaml\n  sesame run requests/smoke.yaml --var org_id=42 --report junit:out/junit.xml\n  sesame validate                      check every file; send nothing\n  curl -H \"Authorization: Bearer $(sesame token code42-api-client --env prod)\" ...\n\nExit codes: 0 passed, 1 a request or expectation failed, 2 invalid input, 3 a profile could not log in, 130 interrupted."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// When to colour the output: auto (a terminal; NO_COLOR turns it off,
@@ -29,7 +29,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run request files (default: requests/)
     #[command(after_long_help = RUN_EXAMPLES)]
     Run(RunArgs),
@@ -86,7 +86,7 @@ powershell  sesame completions powershell >> $PROFILE\n  \
 elvish      sesame completions elvish >> ~/.config/elvish/rc.elv";
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
     pub shell: Shell,
@@ -94,7 +94,7 @@ pub struct CompletionsArgs {
 
 /// Options that pick the environment and variables.
 #[derive(Debug, Args, Clone, Default)]
-pub struct ScopeArgs {
+pub(crate) struct ScopeArgs {
     /// Environment of sesame.yaml whose variables templates see
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
@@ -111,7 +111,7 @@ pub struct ScopeArgs {
 }
 
 #[derive(Debug, Args, Clone, Default)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// Request files or folders (default: requests/)
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
@@ -175,7 +175,7 @@ pub struct RunArgs {
 
 /// How the HTTP client connects.
 #[derive(Args, Debug, Clone, Default)]
-pub struct NetworkArgs {
+pub(crate) struct NetworkArgs {
     /// Give up connecting after this long (e.g. 5s, 500ms); the request's
     /// `timeout:` still bounds the whole exchange
     #[arg(long, value_name = "DURATION")]
@@ -187,7 +187,7 @@ pub struct NetworkArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// Request files or folders (default: requests/)
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
@@ -198,7 +198,7 @@ pub struct ValidateArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct TokenArgs {
+pub(crate) struct TokenArgs {
     /// Profile name (profiles/NAME.yaml)
     pub profile: String,
     #[command(flatten)]
@@ -218,7 +218,7 @@ pub struct TokenArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct TotpArgs {
+pub(crate) struct TotpArgs {
     /// Base32 secret or otpauth:// URI (prefer --env: arguments show in `ps`)
     #[arg(required_unless_present = "env", conflicts_with = "env")]
     pub secret: Option<String>,
@@ -228,7 +228,7 @@ pub struct TotpArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CurlArgs {
+pub(crate) struct CurlArgs {
     /// A request file
     pub file: PathBuf,
     /// Only the request with this name
@@ -242,7 +242,7 @@ pub struct CurlArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct SchemaArgs {
+pub(crate) struct SchemaArgs {
     /// Only one kind of file: request, profile or config (default: one
     /// document for all three)
     pub kind: Option<String>,
@@ -250,7 +250,7 @@ pub struct SchemaArgs {
 
 #[derive(Debug, Args)]
 #[command(after_long_help = sesame_sandbox::fixtures_text("http://127.0.0.1:8080"))]
-pub struct SandboxArgs {
+pub(crate) struct SandboxArgs {
     /// Port on 127.0.0.1 (0: any free port)
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
@@ -263,7 +263,7 @@ pub struct SandboxArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// Show requests and responses (secrets masked)
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -273,13 +273,13 @@ pub struct DemoArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CacheArgs {
+pub(crate) struct CacheArgs {
     #[command(subcommand)]
     pub action: CacheAction,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum CacheAction {
+pub(crate) enum CacheAction {
     /// Delete the credentials and TOTP records sesame cached (nothing else in the folder)
     Clear,
     /// Print the cache folder
@@ -290,7 +290,7 @@ pub enum CacheAction {
 
 /// `sesame run --credentials FILE --cacert FILE`.
 #[derive(Debug, Args, Clone, Default)]
-pub struct CredentialArgs {
+pub(crate) struct CredentialArgs {
     /// Use the credentials saved by `sesame login --save FILE` instead of
     /// logging in (encrypted files need SESAME_CREDENTIALS_KEY)
     #[arg(long, value_name = "FILE")]
@@ -302,7 +302,7 @@ pub struct CredentialArgs {
 
 /// `sesame login PROFILE... --save FILE`.
 #[derive(Debug, Args)]
-pub struct LoginArgs {
+pub(crate) struct LoginArgs {
     /// Profiles to log in to (profiles/NAME.yaml)
     #[arg(required = true, value_name = "PROFILE")]
     pub names: Vec<String>,

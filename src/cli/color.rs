@@ -10,7 +10,7 @@ use clap::ValueEnum;
 
 /// The value of `--color`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// Colour on a terminal; `NO_COLOR` turns it off, `CLICOLOR_FORCE` or `FORCE_COLOR` on
     #[default]
     Auto,
@@ -23,7 +23,7 @@ pub enum ColorChoice {
 impl ColorChoice {
     /// Whether a stream that is (`terminal`) or is not a terminal gets
     /// colour, reading the environment through `var` (name → value).
-    pub fn resolve(self, terminal: bool, var: impl Fn(&str) -> Option<String>) -> bool {
+    pub(crate) fn resolve(self, terminal: bool, var: impl Fn(&str) -> Option<String>) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -42,7 +42,7 @@ impl ColorChoice {
     }
 
     /// [`ColorChoice::resolve`] against the process environment.
-    pub fn resolve_env(self, terminal: bool) -> bool {
+    pub(crate) fn resolve_env(self, terminal: bool) -> bool {
         self.resolve(terminal, |name| std::env::var(name).ok())
     }
 }

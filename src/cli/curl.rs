@@ -19,7 +19,7 @@ use crate::secret::Redactor;
 use crate::template::unknown::Unknown;
 use crate::template::{Engine, Scope, from_json};
 
-pub fn print(args: &CurlArgs, out: &Output) -> i32 {
+pub(crate) fn print(args: &CurlArgs, out: &Output) -> i32 {
     let engine = Engine::new(Arc::new(NoTotp));
     let mut session = match Session::new(&args.scope, None, engine) {
         Ok(s) => s,
@@ -447,7 +447,7 @@ impl Live {
 }
 
 /// Single-quotes `s` for a POSIX shell.
-pub fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 

@@ -10,7 +10,7 @@ use crate::cli::session::tokio_runtime;
 use crate::exit;
 
 /// The example project, path → contents.
-pub const EXAMPLE_FILES: &[(&str, &str)] = &[
+pub(crate) const EXAMPLE_FILES: &[(&str, &str)] = &[
     ("sesame.yaml", include_str!("../../sesame.yaml")),
     (".env", include_str!("../../.env")),
     (
@@ -86,7 +86,7 @@ pub const EXAMPLE_FILES: &[(&str, &str)] = &[
 /// The port the committed `sesame.yaml` points at.
 const COMMITTED_ADDR: &str = "127.0.0.1:8080";
 
-pub fn sandbox(args: &SandboxArgs, out: &Output) -> i32 {
+pub(crate) fn sandbox(args: &SandboxArgs, out: &Output) -> i32 {
     if args.fixtures {
         let base = format!("http://127.0.0.1:{}", args.port);
         out.say(sesame_sandbox::fixtures_text(&base).trim_end());
@@ -142,7 +142,7 @@ pub fn write_example(dir: &Path, addr: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-pub fn demo(args: &DemoArgs, out: &Output) -> i32 {
+pub(crate) fn demo(args: &DemoArgs, out: &Output) -> i32 {
     let runtime = match tokio_runtime(false) {
         Ok(r) => r,
         Err(d) => {

@@ -12,7 +12,7 @@ use crate::text::excerpt;
 
 /// Why nothing was selected: an error, or a warning when only `--shard`
 /// left this job without files.
-pub fn nothing_selected(
+pub(crate) fn nothing_selected(
     args: &RunArgs,
     total_files: usize,
     tags: &BTreeSet<String>,

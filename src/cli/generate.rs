@@ -12,7 +12,7 @@ use crate::exit;
 
 /// Writes the completion script for `shell` to standard output; exit 0, or
 /// 1 when standard output cannot be written.
-pub fn completions(shell: Shell) -> i32 {
+pub(crate) fn completions(shell: Shell) -> i32 {
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "sesame", &mut buf);
@@ -20,7 +20,7 @@ pub fn completions(shell: Shell) -> i32 {
 }
 
 /// Writes the man page, section 1, as roff to standard output; exit 0.
-pub fn man() -> i32 {
+pub(crate) fn man() -> i32 {
     write_stdout(man_page().as_bytes())
 }
 
@@ -47,7 +47,7 @@ const ENVIRONMENT: &[(&str, &str)] = &[
 /// The man page as roff: the top-level page, then one section per
 /// subcommand with its synopsis and options, the examples, the
 /// environment and the exit status.
-pub fn man_page() -> String {
+pub(crate) fn man_page() -> String {
     let cmd = Cli::command();
     let man = clap_mangen::Man::new(cmd.clone());
     let mut buf = Vec::new();

@@ -21,7 +21,7 @@ use crate::secret::Redactor;
 use crate::template::Engine;
 
 /// How to log in to profiles outside a run.
-pub struct LoginRequest<'a> {
+pub(crate) struct LoginRequest<'a> {
     pub scope: &'a ScopeArgs,
     pub profiles: &'a [String],
     pub no_cache: bool,
@@ -34,7 +34,7 @@ pub struct LoginRequest<'a> {
 ///
 /// Errors: the exit code after printing why nothing could be tried
 /// (unknown profile, invalid files, no HTTP client).
-pub fn log_in_to<T>(
+pub(crate) fn log_in_to<T>(
     req: &LoginRequest<'_>,
     out: &Output,
     take: impl Fn(&Creds) -> Result<T, String>,
@@ -84,7 +84,7 @@ pub fn log_in_to<T>(
 
 /// What [`log_in_to`] got: `--env`, and what `take` kept of each
 /// profile's credentials, or why there are none.
-pub struct LoggedInTo<T> {
+pub(crate) struct LoggedInTo<T> {
     pub env: Option<String>,
     pub results: Vec<Result<T, String>>,
 }
@@ -123,7 +123,7 @@ fn print_notes(rx: std::sync::mpsc::Receiver<Event>) {
 /// in and the file is written; 3 when a profile could not log in or has no
 /// credential that may be saved (nothing is written then); 1 when FILE
 /// cannot be written.
-pub fn login(args: &LoginArgs, out: &Output) -> i32 {
+pub(crate) fn login(args: &LoginArgs, out: &Output) -> i32 {
     let req = LoginRequest {
         scope: &args.scope,
         profiles: &args.names,

@@ -1,18 +1,18 @@
 //! The command line: clap structs in `args`, their resolution in `session`,
 //! one module per command that needs more than a few lines.
 
-pub mod args;
-pub mod color;
-pub mod curl;
-pub mod demo;
-pub mod empty_run;
-pub mod generate;
-pub mod login_cmd;
-pub mod output;
-pub mod run_cmd;
-pub mod run_options;
-pub mod session;
-pub mod tools;
+pub(crate) mod args;
+pub(crate) mod color;
+pub(crate) mod curl;
+pub(crate) mod demo;
+pub(crate) mod empty_run;
+pub(crate) mod generate;
+pub(crate) mod login_cmd;
+pub(crate) mod output;
+pub(crate) mod run_cmd;
+pub(crate) mod run_options;
+pub(crate) mod session;
+pub(crate) mod tools;
 
 use clap::Parser;
 
@@ -20,7 +20,7 @@ use crate::exit;
 use args::{CacheAction, Cli, Command};
 use output::Output;
 
-pub fn run<I, T>(args: I) -> i32
+pub(crate) fn run<I, T>(args: I) -> i32
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,

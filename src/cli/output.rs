@@ -7,7 +7,7 @@ use crate::cli::color::ColorChoice;
 use crate::diagnostic::Diagnostic;
 use crate::exit;
 
-pub struct Output {
+pub(crate) struct Output {
     /// Colour on stdout.
     pub color: bool,
     /// Colour on stderr.
@@ -19,7 +19,7 @@ pub struct Output {
 
 impl Output {
     /// Reads the terminals and the environment once, for `--color choice`.
-    pub fn detect(choice: ColorChoice) -> Output {
+    pub(crate) fn detect(choice: ColorChoice) -> Output {
         let test_mode = std::env::var_os("SESAME_TEST_MODE").is_some();
         let stderr_terminal = std::io::stderr().is_terminal();
         Output {
@@ -33,12 +33,12 @@ impl Output {
     /// Prints a line on stdout, control characters escaped (a token or a
     /// body a server sent never drives the terminal); a closed pipe
     /// (`sesame schema | head`) ends the output quietly instead of panicking.
-    pub fn say(&self, text: &str) {
+    pub(crate) fn say(&self, text: &str) {
         use std::io::Write as _;
         let _ = writeln!(std::io::stdout().lock(), "{}", crate::text::printable(text));
     }
 
-    pub fn warn(&self, text: &str) {
+    pub(crate) fn warn(&self, text: &str) {
         let label = if self.err_color {
             console::style("warning")
                 .yellow()
@@ -51,7 +51,7 @@ impl Output {
         err_line!("{label}: {}", crate::text::printable(text));
     }
 
-    pub fn error(&self, text: &str) {
+    pub(crate) fn error(&self, text: &str) {
         let label = if self.err_color {
             console::style("error")
                 .red()
@@ -66,7 +66,7 @@ impl Output {
 }
 
 /// Prints every diagnostic to stderr and returns the invalid-input exit code.
-pub fn print_diagnostics(out: &Output, diags: &[Diagnostic]) -> i32 {
+pub(crate) fn print_diagnostics(out: &Output, diags: &[Diagnostic]) -> i32 {
     let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
     sorted.sort_by_key(|d| (d.file.clone(), d.span.as_ref().map(|s| (s.line, s.column))));
     for d in sorted {

@@ -2,7 +2,6 @@
 //! plan, then to the runner.
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -27,7 +26,7 @@ use crate::source::project::discover_files;
 use crate::template::{Engine, Scope, TotpProvider};
 
 /// Compiles the files at `paths` (default `requests/`) and the profiles they use.
-pub fn compile(
+pub(crate) fn compile(
     session: &Session,
     engine: Engine,
     paths: &[std::path::PathBuf],
@@ -49,7 +48,7 @@ pub fn compile(
     compiler.finish()
 }
 
-pub fn validate(args: &ValidateArgs, out: &Output) -> i32 {
+pub(crate) fn validate(args: &ValidateArgs, out: &Output) -> i32 {
     let engine = Engine::new(Arc::new(NoTotp));
     let session = match Session::new(&args.scope, args.profile.clone(), engine) {
         Ok(s) => s,
@@ -77,7 +76,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-pub fn run(args: &RunArgs, out: &Output) -> i32 {
+pub(crate) fn run(args: &RunArgs, out: &Output) -> i32 {
     let redactor = Arc::new(Redactor::new(args.show_secrets));
     proxy_secrets(&args.network, &redactor);
     let cache = (!args.no_cache).then(cache_dir).flatten();
@@ -101,7 +100,7 @@ pub fn run(args: &RunArgs, out: &Output) -> i32 {
         Err(d) => return print_diagnostics(out, &d),
     };
     register_env_secrets(&profiles, &session.env_map, &redactor);
-    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let interactive = crate::prompt::can_ask();
     let inputs = match resolve_inputs(&files, &session, interactive) {
         Ok(i) => i,
         Err(d) => return print_diagnostics(out, &d),

@@ -12,7 +12,7 @@ use crate::report::{ReportSpec, Sink};
 ///
 /// Errors (exit 2): an unknown kind or a missing path; two reports to the
 /// same path (`-` included), which would overwrite each other.
-pub fn reports(raw: &[String]) -> Result<Vec<ReportSpec>, Diagnostic> {
+pub(crate) fn reports(raw: &[String]) -> Result<Vec<ReportSpec>, Diagnostic> {
     let mut specs: Vec<ReportSpec> = Vec::new();
     for text in raw {
         let spec: ReportSpec = text.parse().map_err(|e| {
@@ -46,7 +46,7 @@ fn same_path(a: &ReportSpec, b: &ReportSpec) -> bool {
 ///
 /// Errors (exit 2): not `K/N` with `1 <= K <= N`; `auto` outside a
 /// parallel CI job, or with values that are not such a pair.
-pub fn shard(
+pub(crate) fn shard(
     raw: Option<&str>,
     var: impl Fn(&str) -> Option<String>,
 ) -> Result<Option<(usize, usize)>, Diagnostic> {
@@ -87,7 +87,7 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
 }
 
 /// Where the console report goes and how it looks.
-pub struct ConsoleTarget {
+pub(crate) struct ConsoleTarget {
     /// Standard output, or standard error when a report takes standard output.
     pub sink: Sink,
     /// Colour, decided for the stream the console writes to.
@@ -100,7 +100,7 @@ pub struct ConsoleTarget {
 /// standard output. The progress bar is offered on a terminal for every run
 /// of more than one request, except with `--verbose` and `--dry-run`; the
 /// console shows it only once the run has lasted [`crate::report::console::PROGRESS_DELAY`].
-pub fn console(
+pub(crate) fn console(
     out: &Output,
     reports: &[ReportSpec],
     requests: usize,

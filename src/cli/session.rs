@@ -18,7 +18,7 @@ use crate::source::model::Node;
 use crate::source::project::Project;
 use crate::template::{Engine, Layer, Scope, Tpl, from_json, layer};
 
-pub struct Session {
+pub(crate) struct Session {
     pub project: Project,
     pub env_name: Option<String>,
     /// `env` and the environment's variables.
@@ -38,7 +38,7 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(
+    pub(crate) fn new(
         args: &ScopeArgs,
         profile_override: Option<String>,
         engine: Engine,
@@ -269,7 +269,7 @@ fn typed(text: &str) -> Value {
 
 impl Session {
     /// The state shared by every task of a command that sends requests.
-    pub fn into_runtime(
+    pub(crate) fn into_runtime(
         self,
         profiles: &BTreeMap<String, Arc<crate::plan::ProfilePlan>>,
         client: reqwest::Client,
@@ -314,7 +314,7 @@ impl Session {
 ///
 /// Errors (exit 2): a `--connect-timeout` that is not a duration, a
 /// `--proxy` that is not a proxy URL.
-pub fn client_options(
+pub(crate) fn client_options(
     insecure: bool,
     network: &crate::cli::args::NetworkArgs,
 ) -> Result<crate::http::ClientOptions, Diagnostic> {
@@ -351,7 +351,9 @@ pub fn client_options(
 }
 
 /// The run's HTTP client, or the diagnostic that says why there is none.
-pub fn http_client(options: &crate::http::ClientOptions) -> Result<reqwest::Client, Diagnostic> {
+pub(crate) fn http_client(
+    options: &crate::http::ClientOptions,
+) -> Result<reqwest::Client, Diagnostic> {
     crate::http::client(options)
         .map_err(|e| Diagnostic::new(format!("cannot build the HTTP client: {e}")))
 }
@@ -359,7 +361,7 @@ pub fn http_client(options: &crate::http::ClientOptions) -> Result<reqwest::Clie
 /// The PEM roots of `--cacert FILE`.
 ///
 /// Errors: FILE cannot be read.
-pub fn read_cacert(cacert: Option<&std::path::Path>) -> Result<Vec<Vec<u8>>, Diagnostic> {
+pub(crate) fn read_cacert(cacert: Option<&std::path::Path>) -> Result<Vec<Vec<u8>>, Diagnostic> {
     let mut roots = Vec::new();
     if let Some(path) = cacert {
         let pem = std::fs::read(path).map_err(|e| {
@@ -371,7 +373,7 @@ pub fn read_cacert(cacert: Option<&std::path::Path>) -> Result<Vec<Vec<u8>>, Dia
 }
 
 /// A tokio runtime: single-threaded when one task at a time is all there is.
-pub fn tokio_runtime(single_threaded: bool) -> Result<tokio::runtime::Runtime, Diagnostic> {
+pub(crate) fn tokio_runtime(single_threaded: bool) -> Result<tokio::runtime::Runtime, Diagnostic> {
     let built = if single_threaded {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()

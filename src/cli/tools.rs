@@ -16,7 +16,7 @@ use crate::runner::runtime::Flags;
 use crate::secret::Redactor;
 use crate::template::Engine;
 
-pub fn token(args: &TokenArgs, out: &Output) -> i32 {
+pub(crate) fn token(args: &TokenArgs, out: &Output) -> i32 {
     let redactor = Arc::new(Redactor::new(false));
     let cache = (!args.no_cache).then(cache_dir).flatten();
     // Used TOTP codes are remembered even with --no-cache (see `run`).
@@ -146,7 +146,7 @@ fn spawn_printer(rx: std::sync::mpsc::Receiver<Event>) -> std::thread::JoinHandl
     })
 }
 
-pub fn totp(args: &TotpArgs, out: &Output) -> i32 {
+pub(crate) fn totp(args: &TotpArgs, out: &Output) -> i32 {
     let secret = match (&args.secret, &args.env) {
         (_, Some(var)) => match std::env::var(var) {
             Ok(s) => s,
@@ -175,11 +175,11 @@ fn unreachable_usage() -> String {
     String::new()
 }
 
-pub fn curl(args: &CurlArgs, out: &Output) -> i32 {
+pub(crate) fn curl(args: &CurlArgs, out: &Output) -> i32 {
     crate::cli::curl::print(args, out)
 }
 
-pub fn schema(args: &SchemaArgs, out: &Output) -> i32 {
+pub(crate) fn schema(args: &SchemaArgs, out: &Output) -> i32 {
     let kind = args.kind.as_deref().unwrap_or("all");
     match crate::source::schema::schema(kind) {
         Some(s) => {

@@ -20,7 +20,7 @@ const BODY_KEPT: usize = 64 * 1024;
 
 /// How one call of [`attempt`] behaves.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// Where `--verbose` output belongs: the file's index, or `usize::MAX`
     /// for a profile's steps.
     pub file_index: usize,
@@ -34,7 +34,7 @@ pub struct Options {
 
 /// What became of a request after every attempt.
 #[derive(Debug)]
-pub struct Attempted {
+pub(crate) struct Attempted {
     /// The request as rendered; `None` when it could not be rendered.
     pub out: Option<Outgoing>,
     /// Times it was sent.
@@ -46,7 +46,7 @@ pub struct Attempted {
 }
 
 #[derive(Debug)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Every expectation held: the captured values, in plan order.
     Passed(Vec<(String, Value)>),
     /// The last attempt failed; `body` is the start of its response body
@@ -61,7 +61,7 @@ pub enum Verdict {
 
 /// Renders `req` in `scope` and sends it (with `creds`, cookies in `jar`)
 /// until its expectations hold or its `retry:` is spent.
-pub async fn attempt(
+pub(crate) async fn attempt(
     ex: &Exchange,
     req: &RequestPlan,
     scope: &Scope,
@@ -86,7 +86,7 @@ pub async fn attempt(
 
 /// Sends `out`, already rendered from `req`, until its expectations hold
 /// or its `retry:` is spent.
-pub async fn attempt_rendered(
+pub(crate) async fn attempt_rendered(
     ex: &Exchange,
     req: &RequestPlan,
     out: Outgoing,
@@ -216,7 +216,7 @@ fn kept(text: &str) -> String {
 
 /// Writes the exchange out for `--verbose` (also a profile's token
 /// requests, `opts.file_index` being `usize::MAX` then).
-pub fn show(ex: &Exchange, opts: Options, out: &Outgoing, inc: Option<&Incoming>) {
+pub(crate) fn show(ex: &Exchange, opts: Options, out: &Outgoing, inc: Option<&Incoming>) {
     if ex.verbose {
         let (request, response) = verbose::exchange_text(&ex.redactor, out, inc);
         ex.emit(Event::Exchange(crate::report::event::Exchange {

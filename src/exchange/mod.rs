@@ -7,11 +7,11 @@
 //! the redactor, the default headers and timeout, and where `--verbose`
 //! output goes. It knows nothing of files or profiles.
 
-pub mod attempt;
-pub mod multipart;
-pub mod render;
-pub mod target;
-pub mod verbose;
+pub(crate) mod attempt;
+pub(crate) mod multipart;
+pub(crate) mod render;
+pub(crate) mod target;
+pub(crate) mod verbose;
 
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
@@ -21,11 +21,11 @@ use crate::report::event::{Event, Level};
 use crate::secret::Redactor;
 use crate::template::Tpl;
 
-pub use attempt::{Attempted, Options, Verdict, attempt, attempt_rendered};
-pub use render::{basic_header, flatten, render};
+pub(crate) use attempt::{Attempted, Options, Verdict, attempt, attempt_rendered};
+pub(crate) use render::{basic_header, render};
 
 /// The context of every exchange of one command.
-pub struct Exchange {
+pub(crate) struct Exchange {
     pub client: reqwest::Client,
     pub redactor: Arc<Redactor>,
     /// `defaults.headers` of `sesame.yaml`, sent with every request.
@@ -46,7 +46,7 @@ impl std::fmt::Debug for Exchange {
 }
 
 impl Exchange {
-    pub fn new(
+    pub(crate) fn new(
         client: reqwest::Client,
         redactor: Arc<Redactor>,
         default_headers: Vec<(String, Tpl)>,
@@ -66,7 +66,7 @@ impl Exchange {
 
     /// The same context with another client: a profile's, carrying its
     /// client certificate (`tls:`).
-    pub fn with_client(&self, client: reqwest::Client) -> Exchange {
+    pub(crate) fn with_client(&self, client: reqwest::Client) -> Exchange {
         Exchange {
             client,
             redactor: self.redactor.clone(),
@@ -78,14 +78,14 @@ impl Exchange {
     }
 
     /// Sends `event` to the reporters.
-    pub fn emit(&self, event: Event) {
+    pub(crate) fn emit(&self, event: Event) {
         // The reporter thread outlives every task; a closed channel means the
         // run is being torn down and the event has nowhere to go.
         let _ = self.events.send(event);
     }
 
     /// A note outside any request, masked and safe for a terminal.
-    pub fn message(&self, level: Level, text: impl AsRef<str>) {
+    pub(crate) fn message(&self, level: Level, text: impl AsRef<str>) {
         let masked = self.redactor.redact(text.as_ref());
         let text = crate::text::printable(&masked).into_owned();
         self.emit(Event::Message { level, text });

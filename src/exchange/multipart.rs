@@ -5,7 +5,7 @@
 use std::path::Path;
 
 /// One field ready to encode.
-pub enum Part<'a> {
+pub(crate) enum Part<'a> {
     Text(String),
     File {
         path: &'a Path,
@@ -17,7 +17,7 @@ pub enum Part<'a> {
 /// The `Content-Type` header value and the body of `fields`.
 ///
 /// Errors: a file that cannot be read, named with its path.
-pub fn encode(fields: &[(String, Part<'_>)]) -> Result<(String, Vec<u8>), String> {
+pub(crate) fn encode(fields: &[(String, Part<'_>)]) -> Result<(String, Vec<u8>), String> {
     let boundary = format!("sesame-{}", uuid::Uuid::new_v4().simple());
     let mut body = Vec::new();
     for (name, part) in fields {

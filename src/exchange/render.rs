@@ -22,7 +22,7 @@ fn template_failure(req: &RequestPlan, what: &str, e: TemplateError) -> Failure 
 ///
 /// Errors: a template that does not render, a URL that is not an http(s)
 /// URL.
-pub fn render(ex: &Exchange, req: &RequestPlan, scope: &Scope) -> Result<Outgoing, Failure> {
+pub(crate) fn render(ex: &Exchange, req: &RequestPlan, scope: &Scope) -> Result<Outgoing, Failure> {
     let url = url(req, scope)?;
     let mut headers = headers(ex, req, scope)?;
     let body = body(req, scope, &mut headers)?;
@@ -184,7 +184,7 @@ fn multipart(
 }
 
 /// `Basic base64(user:pass)`, RFC 7617.
-pub fn basic_header(user: &str, pass: &str) -> String {
+pub(crate) fn basic_header(user: &str, pass: &str) -> String {
     use base64::Engine as _;
     format!(
         "Basic {}",
@@ -193,7 +193,7 @@ pub fn basic_header(user: &str, pass: &str) -> String {
 }
 
 /// Query and form values: scalars as text, lists repeat the key.
-pub fn flatten(v: &Value) -> Vec<String> {
+pub(crate) fn flatten(v: &Value) -> Vec<String> {
     match v {
         Value::Array(items) => items.iter().flat_map(flatten).collect(),
         Value::String(s) => vec![s.clone()],

@@ -11,7 +11,7 @@ use crate::plan::RequestPlan;
 use crate::template::Scope;
 
 /// The URL of `req` in `scope`, parsed and checked.
-pub fn render_url(req: &RequestPlan, scope: &Scope) -> Result<Url, Failure> {
+pub(crate) fn render_url(req: &RequestPlan, scope: &Scope) -> Result<Url, Failure> {
     let fail = |message: String| Failure::new("url", message, Some(&req.location));
     if let Some(u) = &req.static_url {
         return match u.fragment() {

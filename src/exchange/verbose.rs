@@ -11,7 +11,7 @@ use crate::text::printable;
 const BODY_SHOWN: usize = 4000;
 
 /// `request` and `response` as text, for `--verbose`.
-pub fn exchange_text(
+pub(crate) fn exchange_text(
     redactor: &Redactor,
     out: &Outgoing,
     inc: Option<&Incoming>,

@@ -7,24 +7,24 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The default limit: 64 MiB.
-pub const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
 
 /// The run's limit. One value per process: set once from `--max-body`
 /// before the first request, read by every request.
 static MAX_BODY: AtomicU64 = AtomicU64::new(DEFAULT_MAX_BODY);
 
 /// Sets the limit for the requests that follow.
-pub fn set_max_body(bytes: u64) {
+pub(crate) fn set_max_body(bytes: u64) {
     MAX_BODY.store(bytes, Ordering::Relaxed);
 }
 
 /// The limit in force.
-pub fn max_body() -> u64 {
+pub(crate) fn max_body() -> u64 {
     MAX_BODY.load(Ordering::Relaxed)
 }
 
 /// A body read within the limit.
-pub struct CappedBody {
+pub(crate) struct CappedBody {
     /// The first `limit` bytes.
     pub bytes: Vec<u8>,
     /// The body's whole size, when it was larger than the limit.
@@ -32,7 +32,7 @@ pub struct CappedBody {
 }
 
 /// Reads `resp`'s body, keeping at most `limit` bytes and discarding the rest.
-pub async fn read_capped(
+pub(crate) async fn read_capped(
     mut resp: reqwest::Response,
     limit: u64,
 ) -> Result<CappedBody, reqwest::Error> {
@@ -56,7 +56,7 @@ pub async fn read_capped(
 
 /// Why a body cut at the limit is not judged, for every expectation and
 /// capture that needs it.
-pub fn too_big(total: u64) -> String {
+pub(crate) fn too_big(total: u64) -> String {
     format!(
         "the body is larger than {} (--max-body): {} received, so it was not checked",
         size(max_body()),
@@ -65,7 +65,7 @@ pub fn too_big(total: u64) -> String {
 }
 
 /// A size for people: `64 MiB`, `1.5 KiB`, `12 bytes`.
-pub fn size(bytes: u64) -> String {
+pub(crate) fn size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if bytes < 1024 {
         return crate::text::count(usize::try_from(bytes).unwrap_or(usize::MAX), "byte");
@@ -84,7 +84,7 @@ pub fn size(bytes: u64) -> String {
 }
 
 /// `--max-body SIZE`: `64MiB`, `10MB`, `512KiB`, `1GiB` or bytes.
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);

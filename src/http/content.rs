@@ -9,14 +9,14 @@ use std::io::Read;
 use reqwest::header::HeaderMap;
 
 /// What sesame asks servers for unless a request names its own.
-pub const ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
+pub(crate) const ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
 
 /// The most a decoded body may grow to, against decompression bombs.
 const MAX_DECODED: u64 = 256 * 1024 * 1024;
 
 /// How the body came over the wire.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum Coding {
+pub(crate) enum Coding {
     /// As sent: no content coding.
     #[default]
     Identity,
@@ -30,7 +30,7 @@ pub enum Coding {
 
 impl Coding {
     /// The `--verbose` note: `(decoded from gzip, 31 bytes)`.
-    pub fn note(&self) -> Option<String> {
+    pub(crate) fn note(&self) -> Option<String> {
         match self {
             Coding::Identity => None,
             Coding::Decoded { codings, wire } => Some(format!(
@@ -45,7 +45,7 @@ impl Coding {
 }
 
 /// Undoes the content codings `headers` name, last applied first.
-pub fn decode(headers: &HeaderMap, wire: Vec<u8>) -> (Vec<u8>, Coding) {
+pub(crate) fn decode(headers: &HeaderMap, wire: Vec<u8>) -> (Vec<u8>, Coding) {
     let codings: Vec<String> = headers
         .get_all(reqwest::header::CONTENT_ENCODING)
         .iter()
@@ -117,7 +117,7 @@ fn read_all(reader: impl Read) -> Result<Vec<u8>, String> {
 /// A body that is not text (its bytes are not valid in the charset and its
 /// `Content-Type` is not a text type) is described, `<N bytes of
 /// image/png>`, rather than shown as replacement characters.
-pub fn text(headers: &HeaderMap, body: &[u8]) -> String {
+pub(crate) fn text(headers: &HeaderMap, body: &[u8]) -> String {
     let encoding = charset(headers)
         .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
         .unwrap_or(encoding_rs::UTF_8);
@@ -164,7 +164,7 @@ fn charset(headers: &HeaderMap) -> Option<String> {
 
 /// A header value as text: UTF-8 when it is, else ISO-8859-1 (RFC 9110's
 /// `obs-text`), so no byte is lost or replaced.
-pub fn header_text(bytes: &[u8]) -> String {
+pub(crate) fn header_text(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),

@@ -13,7 +13,7 @@ use url::Url;
 
 /// One owner's cookies.
 #[derive(Debug, Default)]
-pub struct Jar {
+pub(crate) struct Jar {
     store: Mutex<CookieStore>,
 }
 
@@ -21,7 +21,7 @@ impl Jar {
     /// Stores the `Set-Cookie` values a response to `url` carried. A cookie
     /// replaces every stored cookie of the same name that `url` would have
     /// received: the server rotated it.
-    pub fn store<'a>(&self, set_cookies: impl IntoIterator<Item = &'a str>, url: &Url) {
+    pub(crate) fn store<'a>(&self, set_cookies: impl IntoIterator<Item = &'a str>, url: &Url) {
         let mut store = self.lock();
         for text in set_cookies {
             let Ok(raw) = RawCookie::parse(text.to_string()) else {
@@ -43,14 +43,14 @@ impl Jar {
     }
 
     /// Holds no cookie at all.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.lock().iter_any().next().is_none()
     }
 
     /// The `Cookie` header for a request to `url`: one `name=value` per
     /// name, the most specific (longest path) first as RFC 6265 orders
     /// them, then by name, so the header is the same on every run.
-    pub fn header(&self, url: &Url) -> Option<String> {
+    pub(crate) fn header(&self, url: &Url) -> Option<String> {
         let store = self.lock();
         let mut cookies = store.matches(url);
         cookies.sort_by(|a, b| {

@@ -2,21 +2,21 @@
 //! sesame's own redirect loop, so credentials never follow a redirect to an
 //! origin outside their profile's hosts.
 
-pub mod body;
-pub mod content;
-pub mod jar;
-pub mod origin;
-pub mod send;
+pub(crate) mod body;
+pub(crate) mod content;
+pub(crate) mod jar;
+pub(crate) mod origin;
+pub(crate) mod send;
 
-pub use jar::Jar;
-pub use origin::{Origin, same_origin};
-pub use send::{Credentials, Incoming, Outgoing, send};
+pub(crate) use jar::Jar;
+pub(crate) use origin::{Origin, same_origin};
+pub(crate) use send::{Credentials, Incoming, Outgoing, send};
 
 use std::time::Duration;
 
 /// How the client of a run connects.
 #[derive(Clone, Debug, Default)]
-pub struct ClientOptions {
+pub(crate) struct ClientOptions {
     /// `--insecure`: accept any certificate.
     pub insecure: bool,
     /// `--connect-timeout`: give up connecting after this long.
@@ -34,7 +34,7 @@ pub struct ClientOptions {
 
 /// Builds the client shared by every request of a run: connections are kept
 /// alive and reused; redirects are ours to follow.
-pub fn client(options: &ClientOptions) -> reqwest::Result<reqwest::Client> {
+pub(crate) fn client(options: &ClientOptions) -> reqwest::Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .danger_accept_invalid_certs(options.insecure)
@@ -60,7 +60,7 @@ pub fn client(options: &ClientOptions) -> reqwest::Result<reqwest::Client> {
 
 /// The proxy the environment names for `scheme` (`https` or `http`), as
 /// reqwest will use it: `(variable, value)`, for `--verbose`.
-pub fn proxy_from_env(scheme: &str) -> Option<(String, String)> {
+pub(crate) fn proxy_from_env(scheme: &str) -> Option<(String, String)> {
     let names: &[&str] = if scheme == "https" {
         &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
     } else {

@@ -3,23 +3,23 @@
 use url::Url;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Origin(String);
+pub(crate) struct Origin(String);
 
 /// Whether two URLs share scheme, host and port, without allocating: this
 /// runs for every request that carries credentials.
-pub fn same_origin(a: &Url, b: &Url) -> bool {
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
         && a.host() == b.host()
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
 impl Origin {
-    pub fn of(url: &Url) -> Origin {
+    pub(crate) fn of(url: &Url) -> Origin {
         Origin(url.origin().ascii_serialization())
     }
 
     /// Whether `url` is of this origin.
-    pub fn matches(&self, url: &Url) -> bool {
+    pub(crate) fn matches(&self, url: &Url) -> bool {
         let text = self.0.as_str();
         let Some(rest) = text
             .strip_prefix(url.scheme())
@@ -47,7 +47,7 @@ impl Origin {
     }
 
     /// Parses `https://host[:port]`, a URL, or a bare `host[:port]` (https).
-    pub fn parse(text: &str) -> Result<Origin, String> {
+    pub(crate) fn parse(text: &str) -> Result<Origin, String> {
         let raw = text.trim();
         // Look for the scheme before trimming slashes: `https://` is not `https:`.
         let with_scheme = if raw.contains("://") {
@@ -64,7 +64,7 @@ impl Origin {
         Ok(Origin::of(&url))
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }

@@ -13,14 +13,14 @@ use crate::http::content::{self, Coding};
 use crate::http::{Jar, Origin, same_origin};
 
 /// Redirects followed at most, as DESIGN.md says.
-pub const MAX_REDIRECTS: usize = 10;
+pub(crate) const MAX_REDIRECTS: usize = 10;
 
 /// Headers never carried to another origin on a redirect.
 const CROSS_ORIGIN_STRIPPED: &[&str] = &["authorization", "proxy-authorization", "cookie"];
 
 /// A rendered request, ready to send.
 #[derive(Clone, Debug)]
-pub struct Outgoing {
+pub(crate) struct Outgoing {
     pub method: Method,
     pub url: Url,
     /// Defaults and the request's own headers, the request's last.
@@ -34,7 +34,7 @@ pub struct Outgoing {
 }
 
 /// What a profile adds to each request it covers.
-pub struct Credentials<'a> {
+pub(crate) struct Credentials<'a> {
     pub headers: &'a [(String, String)],
     pub query: &'a [(String, String)],
     /// Origins that may receive the credentials; `None` = any.
@@ -42,14 +42,14 @@ pub struct Credentials<'a> {
 }
 
 impl Credentials<'_> {
-    pub fn allowed(&self, url: &Url) -> bool {
+    pub(crate) fn allowed(&self, url: &Url) -> bool {
         self.hosts.is_none_or(|h| h.iter().any(|o| o.matches(url)))
     }
 }
 
 /// A response, read to the end.
 #[derive(Debug)]
-pub struct Incoming {
+pub(crate) struct Incoming {
     pub status: StatusCode,
     pub version: reqwest::Version,
     pub headers: HeaderMap,
@@ -75,7 +75,7 @@ impl Incoming {
     /// The body as text, in the charset of its `Content-Type`, decoded
     /// once for every reader. A body whose coding could not be undone is
     /// described, never shown as text.
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         self.text.get_or_init(|| match &self.coding {
             Coding::Undecodable { coding, .. } => {
                 format!("<{} bytes, {coding}-encoded, not decoded>", self.body.len())
@@ -85,7 +85,7 @@ impl Incoming {
     }
 
     /// Every value of the header `name`, in the order received.
-    pub fn header_values(&self, name: &str) -> Vec<String> {
+    pub(crate) fn header_values(&self, name: &str) -> Vec<String> {
         self.headers
             .get_all(name)
             .iter()
@@ -97,7 +97,7 @@ impl Incoming {
 /// Sends `out`, adding `creds` where allowed. Cookies go to and come from
 /// `jar`, the jar of whoever the request runs as (its profile, or its file
 /// for a request without one): its `Cookie` header comes from that jar only.
-pub async fn send(
+pub(crate) async fn send(
     client: &reqwest::Client,
     out: &Outgoing,
     creds: Option<&Credentials<'_>>,

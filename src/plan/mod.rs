@@ -2,9 +2,9 @@
 //! matchers built once at load, so running a request does no parsing.
 //! Compiling collects every problem in every file before anything is sent.
 
-pub mod compile;
-pub mod oauth2;
-pub mod scope_check;
+pub(crate) mod compile;
+pub(crate) mod oauth2;
+pub(crate) mod scope_check;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +14,7 @@ use crate::secret::source::SecretSource;
 use crate::source::load::SourceFile;
 use crate::template::{Tpl, TplValue};
 
-pub use crate::assertion::spec::{
+pub(crate) use crate::assertion::spec::{
     CapturePlan, CaptureSource, Check, ExpectPlan, MatcherPlan, RegexFrom, StatusPlan,
 };
 pub use compile::{Compiler, Inputs};

@@ -6,7 +6,7 @@ use crate::template::Tpl;
 
 /// The token response fields that become the profile's captures (RFC 6749
 /// §5.1, and `id_token` of OpenID Connect): `auth.access_token`, ...
-pub const TOKEN_FIELDS: [&str; 6] = [
+pub(crate) const TOKEN_FIELDS: [&str; 6] = [
     "access_token",
     "token_type",
     "expires_in",
@@ -119,7 +119,7 @@ pub(crate) fn tls(spec: &TlsSpec, profile_dir: &std::path::Path) -> TlsPlan {
 }
 
 /// The `grant_type` value of a grant (RFC 6749 §4.3.2, §4.4.2, §6; RFC 8628 §3.4).
-pub fn grant_type(grant: Grant) -> &'static str {
+pub(crate) fn grant_type(grant: Grant) -> &'static str {
     match grant {
         Grant::ClientCredentials => "client_credentials",
         Grant::Password => "password",
@@ -129,7 +129,7 @@ pub fn grant_type(grant: Grant) -> &'static str {
 }
 
 /// The grant as written in a profile.
-pub fn grant_name(grant: Grant) -> &'static str {
+pub(crate) fn grant_name(grant: Grant) -> &'static str {
     match grant {
         Grant::DeviceCode => "device_code",
         other => grant_type(other),

@@ -7,7 +7,7 @@ use crate::template::Tpl;
 
 /// The names in scope at one point of a file or profile.
 #[derive(Clone, Debug, Default)]
-pub struct Known {
+pub(crate) struct Known {
     pub names: BTreeSet<String>,
     /// `secrets.NAME` entries, when a profile is in play.
     pub secrets: Option<BTreeSet<String>>,
@@ -15,16 +15,8 @@ pub struct Known {
     pub auth: Option<BTreeSet<String>>,
 }
 
-impl Known {
-    pub fn with(&self, name: &str) -> Known {
-        let mut k = self.clone();
-        k.names.insert(name.to_string());
-        k
-    }
-}
-
 /// The first name `tpl` reads that will not be defined, with a hint.
-pub fn undefined(
+pub(crate) fn undefined(
     tpl: &Tpl,
     known: &Known,
     env_vars: &BTreeMap<String, Vec<String>>,

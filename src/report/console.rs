@@ -21,7 +21,7 @@ use super::palette::Palette;
 
 /// How the console prints; the caller resolves terminals and `NO_COLOR`.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct ConsoleOptions {
+pub(crate) struct ConsoleOptions {
     /// Style with ANSI colours; when false no escape sequence is written.
     pub color: bool,
     /// Print each request and response in full (`--verbose`).
@@ -37,9 +37,9 @@ pub struct ConsoleOptions {
 }
 
 /// How long a run goes before its progress bar appears.
-pub const PROGRESS_DELAY: Duration = Duration::from_secs(2);
+pub(crate) const PROGRESS_DELAY: Duration = Duration::from_secs(2);
 
-pub struct ConsoleReporter {
+pub(crate) struct ConsoleReporter {
     out: Box<dyn Write + Send>,
     options: ConsoleOptions,
     palette: Palette,
@@ -56,7 +56,7 @@ pub struct ConsoleReporter {
 }
 
 impl ConsoleReporter {
-    pub fn new(out: Box<dyn Write + Send>, options: ConsoleOptions) -> Self {
+    pub(crate) fn new(out: Box<dyn Write + Send>, options: ConsoleOptions) -> Self {
         ConsoleReporter {
             out,
             options,

@@ -5,9 +5,7 @@ use std::time::Duration;
 
 /// The run as a whole begins.
 #[derive(Clone, Debug)]
-pub struct RunStart {
-    /// Number of files that will run (after `--filter`, `--tag`, `--shard`).
-    pub files: usize,
+pub(crate) struct RunStart {
     /// Total requests across those files.
     pub requests: usize,
     pub env: Option<String>,
@@ -16,7 +14,7 @@ pub struct RunStart {
 
 /// One request file begins.
 #[derive(Clone, Debug)]
-pub struct FileStart {
+pub(crate) struct FileStart {
     /// Position of the file in the run, from 0, in path order.
     pub index: usize,
     /// Path as shown to the user (relative to the current folder when possible).
@@ -27,7 +25,7 @@ pub struct FileStart {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Passed,
     Failed,
     /// Not run: `when:` was false, or an earlier request of the file failed.
@@ -36,16 +34,14 @@ pub enum Outcome {
     },
 }
 
-pub use crate::assertion::Failure;
+pub(crate) use crate::assertion::Failure;
 
 /// A request that ran (or was skipped), with its verdict.
 #[derive(Clone, Debug)]
-pub struct RequestResult {
+pub(crate) struct RequestResult {
     pub file_index: usize,
     pub file: String,
     pub file_name: String,
-    /// Position of the request within its file, from 0.
-    pub index: usize,
     pub name: String,
     pub method: String,
     /// Rendered URL including query string.
@@ -63,7 +59,7 @@ pub struct RequestResult {
 
 /// A request and its response as text, for `--verbose`.
 #[derive(Clone, Debug)]
-pub struct Exchange {
+pub(crate) struct Exchange {
     pub file_index: usize,
     /// `POST https://host/path` then `Name: value` lines, a blank line, the body.
     pub request: String,
@@ -73,18 +69,15 @@ pub struct Exchange {
 
 /// One request file ended.
 #[derive(Clone, Debug)]
-pub struct FileEnd {
+pub(crate) struct FileEnd {
     pub index: usize,
     pub path: String,
     pub name: String,
-    pub passed: usize,
-    pub failed: usize,
-    pub skipped: usize,
     pub duration: Duration,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
+pub(crate) enum Level {
     Info,
     Warning,
     Error,
@@ -92,7 +85,7 @@ pub enum Level {
 
 /// The run ended.
 #[derive(Clone, Debug)]
-pub struct RunEnd {
+pub(crate) struct RunEnd {
     pub files: usize,
     pub passed: usize,
     pub failed: usize,
@@ -105,7 +98,7 @@ pub struct RunEnd {
 /// different files may interleave when files run in parallel; events of one
 /// file are always in order.
 #[derive(Clone, Debug)]
-pub enum Event {
+pub(crate) enum Event {
     RunStart(RunStart),
     FileStart(FileStart),
     Exchange(Exchange),
@@ -120,7 +113,7 @@ pub enum Event {
 }
 
 /// A destination for events: the console, or a report file.
-pub trait Reporter: Send {
+pub(crate) trait Reporter: Send {
     fn event(&mut self, event: &Event) -> std::io::Result<()>;
     /// Called when no event is waiting: push buffered output to its destination.
     fn flush(&mut self) -> std::io::Result<()> {

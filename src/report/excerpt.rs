@@ -2,13 +2,13 @@
 //! first lines of a body, not a megabyte of JSON, and reports stay small.
 
 /// At most this many lines of a body are shown.
-pub const MAX_LINES: usize = 10;
+pub(super) const MAX_LINES: usize = 10;
 /// At most this many characters of a body are shown.
-pub const MAX_CHARS: usize = 800;
+pub(super) const MAX_CHARS: usize = 800;
 
 /// The start of `body`, at most [`MAX_LINES`] lines and [`MAX_CHARS`]
 /// characters, with `…` appended when something was cut.
-pub fn excerpt(body: &str) -> String {
+pub(super) fn excerpt(body: &str) -> String {
     let mut out = String::new();
     let mut cut = false;
     for (n, line) in body.lines().enumerate() {

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use super::event::*;
 
-pub const BODY: &str = "{\"error\": \"<boom> & \\\"bang\\\"\"}";
+pub(super) const BODY: &str = "{\"error\": \"<boom> & \\\"bang\\\"\"}";
 
-fn request(file_index: usize, index: usize, name: &str, method: &str, path: &str) -> RequestResult {
+fn request(file_index: usize, name: &str, method: &str, path: &str) -> RequestResult {
     let (file, file_name) = if file_index == 0 {
         ("requests/auth.yaml", "auth")
     } else {
@@ -20,7 +20,6 @@ fn request(file_index: usize, index: usize, name: &str, method: &str, path: &str
         file_index,
         file: file.into(),
         file_name: file_name.into(),
-        index,
         name: name.into(),
         method: method.into(),
         url: format!("https://api.test{path}"),
@@ -47,21 +46,18 @@ fn file_start(index: usize, requests: usize) -> FileStart {
     }
 }
 
-fn file_end(start: &FileStart, passed: usize, failed: usize, skipped: usize) -> FileEnd {
+fn file_end(start: &FileStart) -> FileEnd {
     FileEnd {
         index: start.index,
         path: start.path.clone(),
         name: start.name.clone(),
-        passed,
-        failed,
-        skipped,
         duration: Duration::from_millis(1500),
     }
 }
 
 /// A failed request: status and a JSONPath expectation did not hold.
-pub fn failed_request() -> RequestResult {
-    let mut list = request(1, 0, "list devices", "GET", "/v1/devices?page=1");
+pub(super) fn failed_request() -> RequestResult {
+    let mut list = request(1, "list devices", "GET", "/v1/devices?page=1");
     list.status = Some(500);
     list.duration = Duration::from_millis(1234);
     list.attempts = 2;
@@ -88,12 +84,12 @@ pub fn failed_request() -> RequestResult {
 
 /// Two files, five requests: 2 passed, 1 failed, 1 skipped; plus one that
 /// file 1 never reached (skipped too), so 2 passed, 1 failed, 2 skipped.
-pub fn run() -> Vec<Event> {
+pub(super) fn run() -> Vec<Event> {
     let auth = file_start(0, 2);
     let devices = file_start(1, 3);
-    let mut whoami = request(0, 1, "who am i", "GET", "/v1/me");
+    let mut whoami = request(0, "who am i", "GET", "/v1/me");
     whoami.duration = Duration::from_millis(45);
-    let mut delete = request(1, 1, "delete device", "DELETE", "/v1/devices/7");
+    let mut delete = request(1, "delete device", "DELETE", "/v1/devices/7");
     delete.status = None;
     delete.duration = Duration::ZERO;
     delete.attempts = 0;
@@ -101,13 +97,11 @@ pub fn run() -> Vec<Event> {
         reason: "an earlier request failed".into(),
     };
     let mut audit = delete.clone();
-    audit.index = 2;
     audit.name = "audit # trail".into();
     audit.url = "https://api.test/v1/audit".into();
     audit.method = "GET".into();
     vec![
         Event::RunStart(RunStart {
-            files: 2,
             requests: 5,
             env: Some("staging".into()),
             dry_run: false,
@@ -120,13 +114,13 @@ pub fn run() -> Vec<Event> {
                 "HTTP/1.1 200 OK\ncontent-type: application/json\n\n{\"token\":\"***\"}".into(),
             ),
         }),
-        Event::Request(request(0, 0, "get token", "POST", "/v1/oauth")),
+        Event::Request(request(0, "get token", "POST", "/v1/oauth")),
         Event::Message {
             level: Level::Info,
             text: "logged in as code42".into(),
         },
         Event::Request(whoami),
-        Event::FileEnd(file_end(&auth, 2, 0, 0)),
+        Event::FileEnd(file_end(&auth)),
         Event::FileStart(devices.clone()),
         Event::Request(failed_request()),
         Event::Request(delete),
@@ -135,7 +129,7 @@ pub fn run() -> Vec<Event> {
             level: Level::Warning,
             text: "session for bt was not signed out".into(),
         },
-        Event::FileEnd(file_end(&devices, 0, 1, 2)),
+        Event::FileEnd(file_end(&devices)),
         Event::RunEnd(RunEnd {
             files: 2,
             passed: 2,
@@ -148,17 +142,17 @@ pub fn run() -> Vec<Event> {
 }
 
 /// The same two files under `--dry-run`: nothing sent, one `when:` skip.
-pub fn dry_run() -> Vec<Event> {
+pub(super) fn dry_run() -> Vec<Event> {
     let auth = file_start(0, 1);
     let devices = file_start(1, 2);
-    let mut token = request(0, 0, "get token", "POST", "/v1/oauth");
+    let mut token = request(0, "get token", "POST", "/v1/oauth");
     token.status = None;
     token.duration = Duration::ZERO;
     token.attempts = 0;
-    let mut list = request(1, 0, "list devices", "GET", "/v1/devices?page=1");
+    let mut list = request(1, "list devices", "GET", "/v1/devices?page=1");
     list.status = None;
     list.attempts = 0;
-    let mut delete = request(1, 1, "delete device", "DELETE", "/v1/devices/7");
+    let mut delete = request(1, "delete device", "DELETE", "/v1/devices/7");
     delete.status = None;
     delete.attempts = 0;
     delete.outcome = Outcome::Skipped {
@@ -166,18 +160,17 @@ pub fn dry_run() -> Vec<Event> {
     };
     vec![
         Event::RunStart(RunStart {
-            files: 2,
             requests: 3,
             env: None,
             dry_run: true,
         }),
         Event::FileStart(auth.clone()),
         Event::Request(token),
-        Event::FileEnd(file_end(&auth, 1, 0, 0)),
+        Event::FileEnd(file_end(&auth)),
         Event::FileStart(devices.clone()),
         Event::Request(list),
         Event::Request(delete),
-        Event::FileEnd(file_end(&devices, 1, 0, 1)),
+        Event::FileEnd(file_end(&devices)),
         Event::RunEnd(RunEnd {
             files: 2,
             passed: 2,
@@ -191,7 +184,7 @@ pub fn dry_run() -> Vec<Event> {
 
 /// `run()` as two parallel files would deliver it: file 1 starts first and
 /// the files' events interleave.
-pub fn interleaved() -> Vec<Event> {
+pub(super) fn interleaved() -> Vec<Event> {
     let events = run();
     let of = |file: usize| -> Vec<Event> {
         events
@@ -228,10 +221,10 @@ fn file_of(event: &Event) -> Option<usize> {
 
 /// An in-memory `Write` the test keeps a handle to after boxing it.
 #[derive(Clone, Default)]
-pub struct SharedBuf(Arc<Mutex<Vec<u8>>>);
+pub(super) struct SharedBuf(Arc<Mutex<Vec<u8>>>);
 
 impl SharedBuf {
-    pub fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
     }
 }
@@ -247,7 +240,7 @@ impl io::Write for SharedBuf {
 }
 
 /// Feeds `events` then `finish()`.
-pub fn drive(reporter: &mut dyn Reporter, events: &[Event]) {
+pub(super) fn drive(reporter: &mut dyn Reporter, events: &[Event]) {
     for event in events {
         reporter.event(event).unwrap();
     }

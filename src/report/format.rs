@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 /// A request's time: `123ms` under a second, else `1.2s`; `0ms` when frozen.
-pub fn request_time(d: Duration, frozen: bool) -> String {
+pub(super) fn request_time(d: Duration, frozen: bool) -> String {
     if frozen {
         return "0ms".into();
     }
@@ -12,7 +12,7 @@ pub fn request_time(d: Duration, frozen: bool) -> String {
 }
 
 /// A run's time: `0.84s`; `0.00s` when frozen.
-pub fn run_time(d: Duration, frozen: bool) -> String {
+pub(super) fn run_time(d: Duration, frozen: bool) -> String {
     if frozen {
         "0.00s".into()
     } else {
@@ -21,7 +21,7 @@ pub fn run_time(d: Duration, frozen: bool) -> String {
 }
 
 /// `1 file`, `2 files`.
-pub fn count(n: usize, noun: &str) -> String {
+pub(super) fn count(n: usize, noun: &str) -> String {
     crate::text::count(n, noun)
 }
 

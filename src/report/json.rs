@@ -102,7 +102,7 @@ impl From<&RequestResult> for RequestDoc {
     }
 }
 
-pub struct JsonReporter {
+pub(crate) struct JsonReporter {
     out: BufWriter<super::Sink>,
     /// Files started and not ended.
     running: HashMap<usize, FileDoc>,
@@ -119,12 +119,12 @@ pub struct JsonReporter {
 
 impl JsonReporter {
     /// Creates (truncates) the file now, so a bad path fails before the run.
-    pub fn new(path: PathBuf) -> io::Result<Self> {
+    pub(crate) fn new(path: PathBuf) -> io::Result<Self> {
         Ok(Self::to_writer(Box::new(File::create(path)?)))
     }
 
     /// Writes the report to `out` (standard output for `--report KIND:-`).
-    pub fn to_writer(out: super::Sink) -> Self {
+    pub(crate) fn to_writer(out: super::Sink) -> Self {
         JsonReporter {
             out: BufWriter::new(out),
             running: HashMap::new(),

@@ -42,7 +42,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use super::event::{Event, Outcome, Reporter, RequestResult};
 use super::excerpt::excerpt;
 
-pub struct JunitReporter {
+pub(crate) struct JunitReporter {
     file: Option<super::Sink>,
     /// The file's path, or `-`, for error messages.
     path: PathBuf,
@@ -57,14 +57,14 @@ pub struct JunitReporter {
 impl JunitReporter {
     /// Creates (truncates) the file now, so a bad path fails before the run;
     /// the XML is written at [`Reporter::finish`].
-    pub fn new(path: PathBuf) -> io::Result<Self> {
+    pub(crate) fn new(path: PathBuf) -> io::Result<Self> {
         let file = File::create(&path)?;
         Ok(Self::to_writer(Box::new(file), path))
     }
 
     /// Writes the XML to `out` at [`Reporter::finish`]; `label` names it in
     /// error messages (`-` for standard output).
-    pub fn to_writer(out: super::Sink, label: PathBuf) -> Self {
+    pub(crate) fn to_writer(out: super::Sink, label: PathBuf) -> Self {
         JunitReporter {
             file: Some(out),
             path: label,

@@ -5,52 +5,51 @@
 //! TAP). `--report KIND:PATH` is parsed into a [`ReportSpec`], opened with
 //! [`open`], and every writer is driven through one [`Fanout`].
 
-pub mod console;
-pub mod event;
+pub(crate) mod console;
+pub(crate) mod event;
 mod excerpt;
 #[cfg(test)]
 mod fixture;
 mod format;
-pub mod json;
-pub mod junit;
+pub(crate) mod json;
+pub(crate) mod junit;
 mod palette;
-pub mod path_order;
-pub mod tap;
+pub(crate) mod path_order;
+pub(crate) mod tap;
 
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-pub use console::{ConsoleOptions, ConsoleReporter};
-pub use event::{Event, Reporter};
-pub use json::JsonReporter;
-pub use junit::JunitReporter;
-pub use path_order::PathOrder;
-pub use tap::TapReporter;
+pub(crate) use event::{Event, Reporter};
+pub(crate) use json::JsonReporter;
+pub(crate) use junit::JunitReporter;
+pub(crate) use path_order::PathOrder;
+pub(crate) use tap::TapReporter;
 
 /// Where a report is written: a file, or standard output.
-pub type Sink = Box<dyn io::Write + Send>;
+pub(crate) type Sink = Box<dyn io::Write + Send>;
 
 const KINDS_HINT: &str = "use junit:PATH, json:PATH or tap:PATH";
 
 /// A report file asked for with `--report KIND:PATH`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ReportSpec {
+pub(crate) enum ReportSpec {
     Junit(PathBuf),
     Json(PathBuf),
     Tap(PathBuf),
 }
 
 impl ReportSpec {
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         match self {
             ReportSpec::Junit(p) | ReportSpec::Json(p) | ReportSpec::Tap(p) => p,
         }
     }
 
     /// Whether the report goes to standard output (`KIND:-`).
-    pub fn is_stdout(&self) -> bool {
+    pub(crate) fn is_stdout(&self) -> bool {
         self.path() == Path::new("-")
     }
 }
@@ -91,7 +90,7 @@ impl fmt::Display for ReportSpec {
 /// Creates the report's file (and its parent folders) and its writer, so a
 /// path that cannot be written fails before any request is sent. The path
 /// `-` is standard output.
-pub fn open(spec: &ReportSpec) -> io::Result<Box<dyn Reporter>> {
+pub(crate) fn open(spec: &ReportSpec) -> io::Result<Box<dyn Reporter>> {
     if spec.is_stdout() {
         let out: Sink = Box::new(io::stdout());
         return Ok(match spec {
@@ -113,7 +112,7 @@ pub fn open(spec: &ReportSpec) -> io::Result<Box<dyn Reporter>> {
 /// Sends every event to several reporters. One failing writer (a full disk
 /// under a report file) does not starve the others: all are called, and the
 /// first error is returned.
-pub struct Fanout(pub Vec<Box<dyn Reporter>>);
+pub(crate) struct Fanout(pub Vec<Box<dyn Reporter>>);
 
 impl Fanout {
     fn each(

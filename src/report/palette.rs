@@ -4,17 +4,17 @@
 use console::Style;
 
 #[derive(Clone, Copy, Debug)]
-pub struct Palette {
+pub(super) struct Palette {
     color: bool,
 }
 
 impl Palette {
-    pub fn new(color: bool) -> Self {
+    pub(super) fn new(color: bool) -> Self {
         Palette { color }
     }
 
     /// Whether this palette colours at all.
-    pub fn colored(&self) -> bool {
+    pub(super) fn colored(&self) -> bool {
         self.color
     }
 
@@ -26,23 +26,23 @@ impl Palette {
         }
     }
 
-    pub fn pass(&self, text: &str) -> String {
+    pub(super) fn pass(&self, text: &str) -> String {
         self.paint(Style::new().green(), text)
     }
 
-    pub fn fail(&self, text: &str) -> String {
+    pub(super) fn fail(&self, text: &str) -> String {
         self.paint(Style::new().red(), text)
     }
 
-    pub fn skip(&self, text: &str) -> String {
+    pub(super) fn skip(&self, text: &str) -> String {
         self.paint(Style::new().yellow(), text)
     }
 
-    pub fn bold(&self, text: &str) -> String {
+    pub(super) fn bold(&self, text: &str) -> String {
         self.paint(Style::new().bold(), text)
     }
 
-    pub fn dim(&self, text: &str) -> String {
+    pub(super) fn dim(&self, text: &str) -> String {
         self.paint(Style::new().dim(), text)
     }
 }

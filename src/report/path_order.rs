@@ -13,7 +13,7 @@ use std::io;
 use super::event::{Event, Reporter};
 
 /// A [`Reporter`] that reorders events by file before `inner` sees them.
-pub struct PathOrder<R> {
+pub(crate) struct PathOrder<R> {
     inner: R,
     /// The file whose events pass through now: every earlier file ended.
     next: usize,
@@ -22,7 +22,7 @@ pub struct PathOrder<R> {
 }
 
 impl<R: Reporter> PathOrder<R> {
-    pub fn new(inner: R) -> PathOrder<R> {
+    pub(crate) fn new(inner: R) -> PathOrder<R> {
         PathOrder {
             inner,
             next: 0,
@@ -136,9 +136,6 @@ mod tests {
             index,
             path: format!("f{index}"),
             name: format!("f{index}"),
-            passed: 1,
-            failed: 0,
-            skipped: 0,
             duration: std::time::Duration::ZERO,
         })
     }

@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use super::event::{Event, Failure, Level, Outcome, Reporter, RequestResult};
 use super::excerpt::excerpt;
 
-pub struct TapReporter {
+pub(crate) struct TapReporter {
     out: BufWriter<super::Sink>,
     /// The last test point written, from 1.
     number: usize,
@@ -33,12 +33,12 @@ pub struct TapReporter {
 
 impl TapReporter {
     /// Creates (truncates) the file now, so a bad path fails before the run.
-    pub fn new(path: PathBuf) -> io::Result<Self> {
+    pub(crate) fn new(path: PathBuf) -> io::Result<Self> {
         Ok(Self::to_writer(Box::new(File::create(path)?)))
     }
 
     /// Writes the report to `out` (standard output for `--report KIND:-`).
-    pub fn to_writer(out: super::Sink) -> Self {
+    pub(crate) fn to_writer(out: super::Sink) -> Self {
         TapReporter {
             out: BufWriter::new(out),
             number: 0,

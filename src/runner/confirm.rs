@@ -6,7 +6,7 @@ use crate::runner::runtime::Runtime;
 ///
 /// Errors: no terminal to ask on and no `--yes`, the answer was not yes,
 /// or the terminal could not be read.
-pub fn confirm(rt: &Runtime, question: &str) -> Result<(), String> {
+pub(crate) fn confirm(rt: &Runtime, question: &str) -> Result<(), String> {
     if rt.flags.yes {
         return Ok(());
     }

@@ -16,7 +16,7 @@ use crate::template::{Layer, Scope};
 /// The request rendered with stand-ins, shown with `--verbose`.
 ///
 /// Errors: the result and the failure when the request does not render.
-pub fn dry_run(
+pub(crate) fn dry_run(
     rt: &Runtime,
     at: At<'_>,
     mut res: RequestResult,

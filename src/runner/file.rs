@@ -15,7 +15,7 @@ use crate::runner::runtime::Runtime;
 use crate::template::{Layer, Scope, from_json};
 
 #[derive(Clone, Copy, Debug, Default)]
-pub struct FileStats {
+pub(crate) struct FileStats {
     pub passed: usize,
     pub failed: usize,
     pub skipped: usize,
@@ -32,7 +32,7 @@ impl FileStats {
 }
 
 /// Runs `file`; `inputs` are its resolved inputs.
-pub async fn run_file(
+pub(crate) async fn run_file(
     rt: Arc<Runtime>,
     index: usize,
     file: &FilePlan,
@@ -52,7 +52,6 @@ pub async fn run_file(
         let at = At {
             file_index: index,
             file,
-            index: 0,
         };
         let mut r = pending(at, &file.requests[0]);
         r.outcome = Outcome::Failed;
@@ -66,11 +65,10 @@ pub async fn run_file(
     // and which request that was.
     let mut missing: HashMap<String, String> = HashMap::new();
     let jar = Jar::default();
-    for (i, req) in file.requests.iter().enumerate().skip(stats.failed) {
+    for req in file.requests.iter().skip(stats.failed) {
         let at = At {
             file_index: index,
             file,
-            index: i,
         };
         let reason = stop.clone().or_else(|| needs_missing(req, &missing));
         let ran = match reason {
@@ -110,9 +108,6 @@ pub async fn run_file(
         index,
         path: file.display.clone(),
         name: file.name.clone(),
-        passed: stats.passed,
-        failed: stats.failed,
-        skipped: stats.skipped,
         duration: started.elapsed(),
     }));
     stats

@@ -10,7 +10,7 @@ use crate::report::event::{Event, Outcome};
 use crate::secret::Redactor;
 
 /// `event` with every string masked.
-pub fn masked(event: Event, redactor: &Redactor) -> Event {
+pub(crate) fn masked(event: Event, redactor: &Redactor) -> Event {
     if redactor.show_secrets() {
         return event;
     }
@@ -58,7 +58,7 @@ pub fn masked(event: Event, redactor: &Redactor) -> Event {
 /// The console's stream, masked line by line on its way out: what the
 /// console adds to events (the source line of a failure, read from the
 /// request file) passes the redactor too.
-pub struct MaskedWriter {
+pub(crate) struct MaskedWriter {
     inner: Box<dyn std::io::Write + Send>,
     redactor: std::sync::Arc<Redactor>,
     /// Bytes after the last newline, held until the line ends or a flush.
@@ -66,7 +66,7 @@ pub struct MaskedWriter {
 }
 
 impl MaskedWriter {
-    pub fn new(
+    pub(crate) fn new(
         inner: Box<dyn std::io::Write + Send>,
         redactor: std::sync::Arc<Redactor>,
     ) -> MaskedWriter {

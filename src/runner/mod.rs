@@ -2,10 +2,10 @@
 //! sits on top: it uses `auth` for credentials and `exchange` to send;
 //! neither calls back into it.
 
-pub mod confirm;
-pub mod dry_run;
-pub mod file;
-pub mod masked;
-pub mod request;
-pub mod run;
-pub mod runtime;
+pub(crate) mod confirm;
+pub(crate) mod dry_run;
+pub(crate) mod file;
+pub(crate) mod masked;
+pub(crate) mod request;
+pub(crate) mod run;
+pub(crate) mod runtime;

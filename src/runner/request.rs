@@ -18,7 +18,7 @@ use crate::runner::runtime::Runtime;
 use crate::template::Scope;
 
 /// A request's result, and what it captured for later requests.
-pub struct Ran {
+pub(crate) struct Ran {
     pub result: RequestResult,
     pub captures: Vec<(String, Value)>,
 }
@@ -47,19 +47,17 @@ impl Ran {
 
 /// Where a request stands in the run.
 #[derive(Clone, Copy)]
-pub struct At<'a> {
+pub(crate) struct At<'a> {
     pub file_index: usize,
     pub file: &'a FilePlan,
-    pub index: usize,
 }
 
 /// The result of a request that has not run yet.
-pub fn pending(at: At<'_>, req: &RequestPlan) -> RequestResult {
+pub(crate) fn pending(at: At<'_>, req: &RequestPlan) -> RequestResult {
     RequestResult {
         file_index: at.file_index,
         file: at.file.display.clone(),
         file_name: at.file.name.clone(),
-        index: at.index,
         name: req.name.clone(),
         method: req.method.to_string(),
         url: req.url.source().to_string(),
@@ -74,7 +72,7 @@ pub fn pending(at: At<'_>, req: &RequestPlan) -> RequestResult {
 
 /// Runs `req` in `scope`; `jar` holds the file's cookies, for a request
 /// without a profile (a profile's requests use the profile's jar).
-pub async fn run_request(
+pub(crate) async fn run_request(
     rt: &Runtime,
     at: At<'_>,
     req: &RequestPlan,

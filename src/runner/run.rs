@@ -15,7 +15,7 @@ use crate::runner::file::{FileStats, run_file};
 use crate::runner::runtime::Runtime;
 use crate::signal::{Signals, Stop};
 
-pub struct RunInput {
+pub(crate) struct RunInput {
     pub files: Vec<Arc<FilePlan>>,
     /// Resolved inputs of each file, by position.
     pub inputs: Vec<HashMap<String, Value>>,
@@ -43,11 +43,10 @@ async fn log_out(rt: &Runtime, signals: &mut Signals, stopped: Option<Stop>) -> 
 }
 
 /// Runs every file and returns the exit code.
-pub async fn execute(rt: Arc<Runtime>, input: RunInput) -> i32 {
+pub(crate) async fn execute(rt: Arc<Runtime>, input: RunInput) -> i32 {
     let started = crate::clock::Stopwatch::start();
     let requests = input.files.iter().map(|f| f.requests.len()).sum();
     rt.emit(Event::RunStart(RunStart {
-        files: input.files.len(),
         requests,
         env: input.env.clone(),
         dry_run: rt.flags.dry_run,

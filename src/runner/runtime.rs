@@ -9,7 +9,7 @@ use crate::exchange::Exchange;
 use crate::report::event::{Event, Level, Outcome, RequestResult};
 use crate::template::{Layer, Scope};
 
-pub struct Runtime {
+pub(crate) struct Runtime {
     pub exchange: Arc<Exchange>,
     /// `env` and the chosen environment's variables.
     pub base: Scope,
@@ -24,7 +24,7 @@ pub struct Runtime {
 
 /// Passed, failed and skipped results, counted as they are emitted.
 #[derive(Debug, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     passed: AtomicUsize,
     failed: AtomicUsize,
     skipped: AtomicUsize,
@@ -41,7 +41,7 @@ impl Tally {
     }
 
     /// `(passed, failed, skipped)` so far.
-    pub fn counts(&self) -> (usize, usize, usize) {
+    pub(crate) fn counts(&self) -> (usize, usize, usize) {
         (
             self.passed.load(Ordering::Relaxed),
             self.failed.load(Ordering::Relaxed),
@@ -51,7 +51,7 @@ impl Tally {
 }
 
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Flags {
+pub(crate) struct Flags {
     pub dry_run: bool,
     pub verbose: bool,
     pub yes: bool,
@@ -62,18 +62,18 @@ pub struct Flags {
 }
 
 impl Runtime {
-    pub fn emit(&self, event: Event) {
+    pub(crate) fn emit(&self, event: Event) {
         self.exchange.emit(event);
     }
 
-    pub fn message(&self, level: Level, text: impl AsRef<str>) {
+    pub(crate) fn message(&self, level: Level, text: impl AsRef<str>) {
         self.exchange.message(level, text);
     }
 
     /// Emits a result after masking every secret in it and escaping what
     /// could drive a terminal; the body is masked whole, then cut to an
     /// excerpt, so a secret cannot straddle the cut.
-    pub fn emit_result(&self, mut r: RequestResult) {
+    pub(crate) fn emit_result(&self, mut r: RequestResult) {
         let red = &self.exchange.redactor;
         let mask = |s: &mut String| {
             if let std::borrow::Cow::Owned(o) = red.redact(s) {
@@ -108,7 +108,7 @@ impl Runtime {
         self.emit(Event::Request(r));
     }
 
-    pub fn login_failed(&self) -> bool {
+    pub(crate) fn login_failed(&self) -> bool {
         self.auth.login_failed()
     }
 }

@@ -7,10 +7,8 @@
 //! know which strings are secret.
 
 mod command;
-pub mod redact;
-pub mod source;
-pub mod value;
+pub(crate) mod redact;
+pub(crate) mod source;
+pub(crate) mod value;
 
-pub use redact::{MASK, Redactor};
-pub use source::SecretSource;
-pub use value::Secret;
+pub(crate) use redact::Redactor;

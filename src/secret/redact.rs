@@ -39,11 +39,11 @@ mod pattern;
 use matcher::Matcher;
 
 /// What every masked value is replaced with.
-pub const MASK: &str = "***";
+pub(crate) const MASK: &str = "***";
 
 /// The fewest characters a secret needs to be masked inside free text;
 /// shorter ones are masked only as a whole field.
-pub const MIN_FREE_TEXT: usize = 4;
+pub(crate) const MIN_FREE_TEXT: usize = 4;
 
 /// Header names whose values are always masked, lowercase. DESIGN.md lists
 /// the first five; `proxy-authorization` carries the same credentials as
@@ -63,7 +63,7 @@ const SENSITIVE_HEADERS: &[&str] = &[
 
 /// Holds every secret value seen in the run; thread-safe (all methods take
 /// `&self`; share it in an `Arc`).
-pub struct Redactor {
+pub(crate) struct Redactor {
     show_secrets: bool,
     state: RwLock<State>,
 }
@@ -82,7 +82,7 @@ struct State {
 }
 
 impl Redactor {
-    pub fn new(show_secrets: bool) -> Self {
+    pub(crate) fn new(show_secrets: bool) -> Self {
         Redactor {
             show_secrets,
             state: RwLock::new(State::default()),
@@ -90,14 +90,14 @@ impl Redactor {
     }
 
     /// True when `--show-secrets` turned masking off.
-    pub fn show_secrets(&self) -> bool {
+    pub(crate) fn show_secrets(&self) -> bool {
         self.show_secrets
     }
 
     /// Registers one piece of secret material, matched in every form it
     /// travels in. Empty strings are ignored; values shorter than
     /// [`MIN_FREE_TEXT`] characters are masked only as whole fields.
-    pub fn add(&self, value: &str) {
+    pub(crate) fn add(&self, value: &str) {
         if value.is_empty() {
             return;
         }
@@ -128,7 +128,7 @@ impl Redactor {
 
     /// Registers a secret value: the value, and its base64 (standard and
     /// URL-safe), the form a template's `b64encode` gives it.
-    pub fn add_secret(&self, value: &str) {
+    pub(crate) fn add_secret(&self, value: &str) {
         use base64::engine::general_purpose::URL_SAFE_NO_PAD;
         self.add(value);
         if value.chars().count() >= MIN_FREE_TEXT {
@@ -139,7 +139,7 @@ impl Redactor {
 
     /// Registers every string and number inside `value` (a captured JSON
     /// value: a token, or an object holding tokens).
-    pub fn add_value(&self, value: &serde_json::Value) {
+    pub(crate) fn add_value(&self, value: &serde_json::Value) {
         use serde_json::Value;
         match value {
             Value::String(s) => self.add(s),
@@ -154,7 +154,7 @@ impl Redactor {
     /// `user:password`, as sent in an `Authorization: Basic` header (also
     /// with both parts form-encoded first, as OAuth 2.0 client
     /// authentication does).
-    pub fn add_basic_pair(&self, user: &str, password: &str) {
+    pub(crate) fn add_basic_pair(&self, user: &str, password: &str) {
         self.add(user);
         self.add(password);
         self.add(&STANDARD.encode(format!("{user}:{password}")));
@@ -166,7 +166,7 @@ impl Redactor {
     /// split only at a known scheme: `Bearer T` → `T`; `Basic B` → `B` and
     /// the password inside it; `PS-Auth key=K; runas=U; pwd=[P];` → `K` and
     /// `P`; any other value whole.
-    pub fn add_credential(&self, value: &str) {
+    pub(crate) fn add_credential(&self, value: &str) {
         let value = value.trim();
         let (scheme, rest) = value.split_once(' ').unwrap_or(("", value));
         let rest = rest.trim();
@@ -195,7 +195,7 @@ impl Redactor {
     }
 
     /// Registers the value of a cookie received in a `Set-Cookie` line.
-    pub fn add_set_cookie(&self, line: &str) {
+    pub(crate) fn add_set_cookie(&self, line: &str) {
         let pair = line.split(';').next().unwrap_or_default();
         if let Some((_, value)) = pair.split_once('=') {
             let value = value.trim();
@@ -207,7 +207,7 @@ impl Redactor {
     /// [`MIN_FREE_TEXT`] characters or more wherever they occur, shorter ones
     /// where they are a whole query value. Overlapping and adjacent matches
     /// become one mask. Borrows when nothing matched.
-    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+    pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         if self.show_secrets || text.is_empty() {
             return Cow::Borrowed(text);
         }
@@ -231,7 +231,7 @@ impl Redactor {
 
     /// A whole field (a header value, a query or form value): [`MASK`] when
     /// it is a registered value, however short, else [`Self::redact`].
-    pub fn field<'a>(&self, value: &'a str) -> Cow<'a, str> {
+    pub(crate) fn field<'a>(&self, value: &'a str) -> Cow<'a, str> {
         if self.show_secrets {
             return Cow::Borrowed(value);
         }
@@ -245,7 +245,7 @@ impl Redactor {
     /// `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`,
     /// `totp-auth`, `PS-Auth`, `X-Api-Key`, `Api-Key`, `X-Auth-Token`.
     /// Case-insensitive.
-    pub fn is_sensitive_header(name: &str) -> bool {
+    pub(crate) fn is_sensitive_header(name: &str) -> bool {
         SENSITIVE_HEADERS
             .iter()
             .any(|sensitive| name.eq_ignore_ascii_case(sensitive))
@@ -255,7 +255,7 @@ impl Redactor {
     /// keeping what helps debugging and is not secret: the scheme of an
     /// authorization header (`Bearer ***`), cookie names (`sid=***`) and
     /// `Set-Cookie` attributes. Other headers go through [`Self::field`].
-    pub fn header_value<'a>(&self, name: &str, value: &'a str) -> Cow<'a, str> {
+    pub(crate) fn header_value<'a>(&self, name: &str, value: &'a str) -> Cow<'a, str> {
         if self.show_secrets {
             return Cow::Borrowed(value);
         }

@@ -38,7 +38,7 @@ pub struct SecretSource {
 /// home folder; `command` runs in `base_dir` without a shell; `prompt` asks
 /// without echo only when stdin and stderr are terminals. The error names
 /// every source tried and why each failed.
-pub fn resolve(
+pub(crate) fn resolve(
     profile: &str,
     name: &str,
     src: &SecretSource,
@@ -82,7 +82,7 @@ pub fn resolve(
 
 /// For `sesame validate`: static problems only (no source at all, an empty
 /// variable name or path, an empty command), no I/O.
-pub fn check(src: &SecretSource) -> Result<(), String> {
+pub(crate) fn check(src: &SecretSource) -> Result<(), String> {
     if is_empty(src) {
         return Err(NO_SOURCE.to_string());
     }

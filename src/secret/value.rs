@@ -11,16 +11,16 @@ use super::redact::MASK;
 /// A secret string: `Debug` and `Display` print `***`; the value only via
 /// [`Secret::expose`].
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub(crate) struct Secret(String);
 
 impl Secret {
-    pub fn new(value: String) -> Self {
+    pub(crate) fn new(value: String) -> Self {
         Secret(value)
     }
 
     /// The real value. Call it only where the value goes to the server or
     /// into the redactor, never into output.
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 /// What is wrong with a path that should be a regular file, in words.
-pub fn not_a_regular_file(path: &Path) -> Option<String> {
+pub(crate) fn not_a_regular_file(path: &Path) -> Option<String> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -23,7 +23,7 @@ pub fn not_a_regular_file(path: &Path) -> Option<String> {
 }
 
 /// `a folder`, `a named pipe`, `a character device`, ...
-pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+pub(crate) fn file_kind(meta: &std::fs::Metadata) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -51,7 +51,7 @@ pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
 }
 
 /// An I/O error in words, without the library's wording.
-pub fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     match e.kind() {
         K::NotFound => "no such file or folder".into(),

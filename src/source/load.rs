@@ -74,7 +74,7 @@ fn options() -> Options {
 }
 
 /// Parses `file` as `T`; a syntax or shape error becomes one located diagnostic.
-pub fn parse<T: DeserializeOwned>(file: &SourceFile, what: &str) -> Result<T, Diagnostic> {
+pub(crate) fn parse<T: DeserializeOwned>(file: &SourceFile, what: &str) -> Result<T, Diagnostic> {
     if file.text.trim().is_empty() {
         return Err(Diagnostic::in_file(
             format!("the file is empty: {what} needs content"),
@@ -90,7 +90,7 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile, what: &str) -> Result<T, Di
 /// top-level key, and roughly how many items its list has. The rest of the
 /// file can then be read without that list, cheaply, before the list is
 /// streamed. `None` for anything unusual (flow style, several documents).
-pub fn trailing_list(text: &str, field: &str) -> Option<(usize, usize)> {
+pub(crate) fn trailing_list(text: &str, field: &str) -> Option<(usize, usize)> {
     let mut offset = 0;
     let mut found: Option<usize> = None;
     let mut items = 0;
@@ -133,7 +133,7 @@ pub fn trailing_list(text: &str, field: &str) -> Option<(usize, usize)> {
 /// Reads the list under the top-level key `field` of `file` one item at a
 /// time, handing each to `each`: only one item is alive at once. Every other
 /// key is skipped (the caller has already read and checked them).
-pub fn stream_list<T: DeserializeOwned>(
+pub(crate) fn stream_list<T: DeserializeOwned>(
     file: &SourceFile,
     what: &str,
     field: &str,

@@ -1,8 +1,8 @@
 //! Loading the user's YAML with positions kept, into the typed model.
 
-pub mod file_kind;
-pub mod load;
-pub mod model;
-pub mod project;
-pub mod schema;
-pub mod written;
+pub(crate) mod file_kind;
+pub(crate) mod load;
+pub(crate) mod model;
+pub(crate) mod project;
+pub(crate) mod schema;
+pub(crate) mod written;

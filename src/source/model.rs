@@ -13,9 +13,9 @@ use serde_json::Value;
 use crate::secret::source::SecretSource;
 
 /// A value with the place it was written.
-pub type Loc<T> = serde_saphyr::Spanned<T>;
+pub(crate) type Loc<T> = serde_saphyr::Spanned<T>;
 /// Any YAML value with the place it was written.
-pub type Node = Loc<Value>;
+pub(crate) type Node = Loc<Value>;
 
 /// A collection: `requests/*.yaml`. The loader reads it in two passes: the
 /// file's head with `requests` only counted ([`RequestCount`]; when
@@ -23,9 +23,11 @@ pub type Node = Loc<Value>;
 /// requests one at a time, each compiled and dropped before the next is read.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RequestFile<R = Vec<Loc<Box<RequestSpec>>>> {
+pub(crate) struct RequestFile<R = Vec<Loc<Box<RequestSpec>>>> {
     /// Shown in reports; default: the file stem.
     pub name: Option<String>,
+    /// What the file is for; shown nowhere yet, accepted so files can say it.
+    #[allow(dead_code)]
     pub description: Option<String>,
     /// Default profile of every request in the file; `none` for no credentials.
     #[schemars(with = "Option<String>")]
@@ -46,7 +48,7 @@ pub struct RequestFile<R = Vec<Loc<Box<RequestSpec>>>> {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct InputSpec {
+pub(crate) struct InputSpec {
     pub description: Option<String>,
     #[schemars(with = "Option<Value>")]
     pub default: Option<Node>,
@@ -54,7 +56,7 @@ pub struct InputSpec {
 
 /// The number of items of a YAML list, read without keeping them.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct RequestCount(pub usize);
+pub(crate) struct RequestCount(pub usize);
 
 impl<'de> Deserialize<'de> for RequestCount {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -93,7 +95,7 @@ impl JsonSchema for RequestCount {
 /// compiles, and most requests use only `url` and `expect`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RequestSpec {
+pub(crate) struct RequestSpec {
     pub name: Option<String>,
     /// GET (default), POST, PUT, PATCH, DELETE, HEAD, OPTIONS, or any token.
     #[schemars(with = "Option<String>")]
@@ -149,7 +151,7 @@ pub struct RequestSpec {
 /// `body:`: a text template, or a file to send as it is.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
-pub enum BodySpec {
+pub(crate) enum BodySpec {
     /// The body text (a template).
     Text(String),
     /// The bytes of a file, streamed; relative to the request file's folder.
@@ -159,25 +161,30 @@ pub enum BodySpec {
 /// `body: { file: PATH }`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct FileBody {
+pub(crate) struct FileBody {
     /// Path of the file to send, relative to the request file's folder.
     pub file: String,
 }
 
-/// One field of `multipart:`: a text value, or a file.
+/// One field of `multipart:`: a text value, or a file. Only the schema
+/// reads this type: the values are read as YAML nodes, with their places
+/// (`plan/compile/file_body.rs`).
+#[allow(dead_code)]
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
-pub enum PartSpec {
+pub(crate) enum PartSpec {
     /// A text field (a template).
     Text(String),
     /// A file field.
     File(FilePart),
 }
 
-/// `{ file: PATH, content_type: TYPE, filename: NAME }` in `multipart:`.
+/// `{ file: PATH, content_type: TYPE, filename: NAME }` in `multipart:`
+/// (schema only, like [`PartSpec`]).
+#[allow(dead_code)]
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct FilePart {
+pub(crate) struct FilePart {
     /// Path of the file, relative to the request file's folder.
     pub file: String,
     /// The part's `Content-Type`; default `application/octet-stream`.
@@ -188,7 +195,7 @@ pub struct FilePart {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct BasicSpec {
+pub(crate) struct BasicSpec {
     #[schemars(with = "String")]
     pub username: Loc<String>,
     #[schemars(with = "String")]
@@ -197,7 +204,7 @@ pub struct BasicSpec {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RetrySpec {
+pub(crate) struct RetrySpec {
     /// Sent at most this many more times after the first.
     pub count: u32,
     /// Pause between attempts; default 1s.
@@ -207,7 +214,7 @@ pub struct RetrySpec {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ExpectSpec {
+pub(crate) struct ExpectSpec {
     /// An int, a list of ints, or a class like "2xx".
     #[schemars(with = "Option<StatusShape>")]
     pub status: Option<Box<Node>>,
@@ -230,7 +237,7 @@ pub struct ExpectSpec {
 /// An auth profile: `profiles/NAME.yaml`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ProfileFile {
+pub(crate) struct ProfileFile {
     pub description: Option<String>,
     #[serde(default)]
     #[schemars(with = "IndexMap<String, SecretSource>")]
@@ -269,7 +276,7 @@ pub struct ProfileFile {
 /// (RFC 6749 §4.3, §4.4, §6; RFC 8628 for `device_code`). Values are templates.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct OAuth2Spec {
+pub(crate) struct OAuth2Spec {
     /// The token endpoint (RFC 6749 §3.2).
     #[schemars(with = "String")]
     pub token_url: Node,
@@ -325,7 +332,7 @@ pub enum ClientAuth {
 /// sources) and an extra trusted root.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TlsSpec {
+pub(crate) struct TlsSpec {
     pub cert: SecretSource,
     pub key: SecretSource,
     /// A PEM file of a root certificate to trust, relative to the profile.
@@ -335,7 +342,7 @@ pub struct TlsSpec {
 /// How credentials attach to each request using the profile.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ApplySpec {
+pub(crate) struct ApplySpec {
     #[serde(default)]
     #[schemars(with = "IndexMap<String, Value>")]
     pub headers: IndexMap<String, Node>,
@@ -352,7 +359,7 @@ pub struct ApplySpec {
 /// `sesame.yaml` at the project root.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ProjectConfig {
+pub(crate) struct ProjectConfig {
     /// Named sets of template variables, picked with `--env NAME`.
     #[serde(default)]
     #[schemars(with = "IndexMap<String, IndexMap<String, Value>>")]
@@ -363,7 +370,7 @@ pub struct ProjectConfig {
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Defaults {
+pub(crate) struct Defaults {
     /// Per-request timeout; default 30s.
     #[schemars(with = "Option<DurationShape>")]
     pub timeout: Option<Node>,
@@ -379,7 +386,7 @@ pub struct Defaults {
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
-pub enum DurationShape {
+pub(crate) enum DurationShape {
     Number(f64),
     Text(String),
 }
@@ -388,7 +395,7 @@ pub enum DurationShape {
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
-pub enum StatusShape {
+pub(crate) enum StatusShape {
     Code(u16),
     Codes(Vec<u16>),
     Class(String),
@@ -398,7 +405,7 @@ pub enum StatusShape {
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
-pub enum WhenShape {
+pub(crate) enum WhenShape {
     Bool(bool),
     Template(String),
 }
@@ -407,7 +414,7 @@ pub enum WhenShape {
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code, clippy::large_enum_variant)] // only describes the schema; never built
-pub enum MatcherShape {
+pub(crate) enum MatcherShape {
     Operators(Operators),
     Equals(Value),
 }
@@ -415,7 +422,7 @@ pub enum MatcherShape {
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-pub struct Operators {
+pub(crate) struct Operators {
     eq: Option<Value>,
     ne: Option<Value>,
     gt: Option<Value>,
@@ -437,7 +444,7 @@ pub struct Operators {
 #[derive(JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[allow(dead_code)]
-pub enum TypeName {
+pub(crate) enum TypeName {
     String,
     Number,
     Integer,
@@ -451,7 +458,7 @@ pub enum TypeName {
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
-pub enum CaptureShape {
+pub(crate) enum CaptureShape {
     JsonPath(String),
     Header {
         header: String,

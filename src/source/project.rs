@@ -10,7 +10,7 @@ use crate::source::model::ProjectConfig;
 
 /// Where the project lives and what its root files say.
 #[derive(Debug)]
-pub struct Project {
+pub(crate) struct Project {
     pub root: PathBuf,
     pub config: ProjectConfig,
     pub config_file: Option<SourceFile>,
@@ -24,7 +24,7 @@ impl Project {
     /// holding `sesame.yaml`; else the nearest upwards from `first_path`
     /// (the first file or folder of the command line, relative to `start`);
     /// else `start`.
-    pub fn discover(start: &Path, first_path: Option<&Path>) -> Result<Project, Diagnostic> {
+    pub(crate) fn discover(start: &Path, first_path: Option<&Path>) -> Result<Project, Diagnostic> {
         let root = find_root(start)
             .or_else(|| first_path.and_then(|p| find_root(&start.join(p))))
             .unwrap_or_else(|| start.to_path_buf());
@@ -50,7 +50,7 @@ impl Project {
     }
 
     /// The folder of profiles: `--profiles DIR`, else `ROOT/profiles`.
-    pub fn profiles_dir(&self, flag: Option<&Path>) -> PathBuf {
+    pub(crate) fn profiles_dir(&self, flag: Option<&Path>) -> PathBuf {
         flag.map(Path::to_path_buf)
             .unwrap_or_else(|| self.root.join("profiles"))
     }
@@ -129,7 +129,7 @@ fn env_error(dotenv: &Path, text: &str, e: &dotenvy::Error) -> Diagnostic {
 
 /// Request files under `paths` (files or folders, recursively), `*.yaml` and
 /// `*.yml`, in path order, each once.
-pub fn discover_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+pub(crate) fn discover_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -188,7 +188,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
     }
 }
 
-pub fn is_yaml(path: &Path) -> bool {
+pub(crate) fn is_yaml(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml") | Some("yml")

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::source::model::{ProfileFile, ProjectConfig, RequestFile};
 
 /// The kinds `sesame schema KIND` takes, with the file each describes.
-pub const KINDS: &[(&str, &str)] = &[
+pub(crate) const KINDS: &[(&str, &str)] = &[
     ("request", "a request file, requests/*.yaml"),
     ("profile", "an auth profile, profiles/NAME.yaml"),
     ("config", "sesame.yaml at the project root"),

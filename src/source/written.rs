@@ -10,7 +10,7 @@ use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 
 /// One parser event, kept only as far as numbers need it.
 #[derive(Debug)]
-pub enum Ev {
+pub(crate) enum Ev {
     MapStart,
     MapEnd,
     SeqStart,
@@ -21,7 +21,7 @@ pub enum Ev {
 }
 
 /// The events of a file, each with its (line from 1, column from 1).
-pub fn events(text: &str) -> Vec<((u64, u64), Ev)> {
+pub(crate) fn events(text: &str) -> Vec<((u64, u64), Ev)> {
     let mut out = Vec::new();
     for item in Parser::new_from_str(text) {
         let Ok((event, span)) = item else {
@@ -44,12 +44,12 @@ pub fn events(text: &str) -> Vec<((u64, u64), Ev)> {
 
 /// The events of a file, read once, for [`Events::value`].
 #[derive(Default)]
-pub struct Events(std::cell::OnceCell<Vec<((u64, u64), Ev)>>);
+pub(crate) struct Events(std::cell::OnceCell<Vec<((u64, u64), Ev)>>);
 
 impl Events {
     /// `node`'s value with its numbers as written in `text`, the file it
     /// was loaded from.
-    pub fn value(&self, text: &str, node: &crate::source::model::Node) -> Value {
+    pub(crate) fn value(&self, text: &str, node: &crate::source::model::Node) -> Value {
         fn has_number(v: &Value) -> bool {
             match v {
                 Value::Number(_) => true,
@@ -70,7 +70,7 @@ impl Events {
 /// `value`, read from the node starting at `at` (line, column), with every
 /// number restored to its written digits. A part whose events do not match
 /// the value (aliases, merge keys) is kept as loaded.
-pub fn restore(events: &[((u64, u64), Ev)], at: (u64, u64), value: &Value) -> Value {
+pub(crate) fn restore(events: &[((u64, u64), Ev)], at: (u64, u64), value: &Value) -> Value {
     let Some(start) = events.iter().position(|(pos, _)| *pos == at) else {
         return value.clone();
     };
@@ -112,7 +112,7 @@ fn walk(events: &[((u64, u64), Ev)], i: &mut usize, value: &Value) -> Value {
 
 /// A plain scalar the loader read as a number: the number as written when
 /// it is spelled as YAML 1.2's JSON schema spells numbers, else its text.
-pub fn written_number(raw: &str) -> Value {
+pub(crate) fn written_number(raw: &str) -> Value {
     match serde_json::from_str::<Number>(raw) {
         Ok(n) if json_number_spelling(raw) => Value::Number(n),
         _ => Value::String(raw.to_string()),

@@ -23,7 +23,7 @@ pub trait TotpProvider: Send + Sync {
     ) -> Result<String, String>;
 }
 
-pub fn register(env: &mut Environment<'static>, totp: Arc<dyn TotpProvider>) {
+pub(crate) fn register(env: &mut Environment<'static>, totp: Arc<dyn TotpProvider>) {
     env.add_function("totp", move |secret: String, kwargs: Kwargs| {
         let digits: Option<u32> = kwargs.get("digits")?;
         let period: Option<u64> = kwargs.get("period")?;
@@ -72,7 +72,7 @@ fn b64decode(v: Value) -> Result<Value, Error> {
 /// Percent-encodes every byte outside RFC 3986's unreserved set (`A-Z a-z
 /// 0-9 - . _ ~`), so a value is one path segment or query component
 /// whatever it holds: `/` is `%2F`, `#` is `%23`, a space `%20`.
-pub fn urlencode_component(text: &str) -> String {
+pub(crate) fn urlencode_component(text: &str) -> String {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
@@ -117,7 +117,7 @@ fn jwt_claims(token: Value) -> Result<Value, Error> {
 }
 
 /// The expiry (`exp`, unix seconds) of a JWT, if the text is one.
-pub fn jwt_exp(token: &str) -> Option<u64> {
+pub(crate) fn jwt_exp(token: &str) -> Option<u64> {
     let claims = jwt_claims(Value::from(token)).ok()?;
     let exp = claims.get_attr("exp").ok()?;
     u64::try_from(exp).ok()

@@ -3,11 +3,11 @@
 //! [`Scope`] of layers. A string that is exactly one `{{ expression }}` keeps
 //! the expression's type, so `count: "{{ n }}"` sends a number.
 
-pub mod functions;
+pub(crate) mod functions;
 mod lint;
-pub mod number;
-pub mod scope;
-pub mod unknown;
+pub(crate) mod number;
+pub(crate) mod scope;
+pub(crate) mod unknown;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use std::sync::Arc;
 use minijinja::{Environment, Expression, Template, UndefinedBehavior, Value};
 
 pub use functions::TotpProvider;
-pub use scope::{Layer, Scope, layer};
+pub(crate) use scope::{Layer, Scope, layer};
 
 /// Names templates may call that are not variables.
 const GLOBALS: &[&str] = &[
@@ -335,7 +335,7 @@ fn undefined_hint(name: &str, scope: &Scope) -> String {
 }
 
 /// A minijinja value as JSON.
-pub fn to_json(v: &Value) -> Result<serde_json::Value, TemplateError> {
+pub(crate) fn to_json(v: &Value) -> Result<serde_json::Value, TemplateError> {
     number::value_to_json(v).map_err(|e| TemplateError {
         message: format!("template produced a value that is not JSON: {e}"),
         hint: None,
@@ -383,7 +383,7 @@ impl TplValue {
 }
 
 /// A JSON value as a minijinja value.
-pub fn from_json(v: &serde_json::Value) -> Value {
+pub(crate) fn from_json(v: &serde_json::Value) -> Value {
     number::json_to_value(v)
 }
 

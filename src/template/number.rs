@@ -12,7 +12,7 @@ use minijinja::value::{Object, ObjectRepr, ValueKind};
 
 /// A number kept as its text because no template number spells it the same.
 #[derive(Debug)]
-pub struct WrittenNumber(pub String);
+pub(crate) struct WrittenNumber(pub String);
 
 impl Object for WrittenNumber {
     fn repr(self: &Arc<Self>) -> ObjectRepr {
@@ -25,7 +25,7 @@ impl Object for WrittenNumber {
 }
 
 /// A JSON number as a template value that renders as `text` was written.
-pub fn number_value(n: &serde_json::Number) -> Value {
+pub(crate) fn number_value(n: &serde_json::Number) -> Value {
     let text = n.to_string();
     if let Ok(i) = text.parse::<i128>()
         && i.to_string() == text
@@ -43,7 +43,7 @@ pub fn number_value(n: &serde_json::Number) -> Value {
 
 /// A template value as JSON: numbers as their digits, a [`WrittenNumber`]
 /// as the number it holds.
-pub fn value_to_json(v: &Value) -> Result<serde_json::Value, String> {
+pub(crate) fn value_to_json(v: &Value) -> Result<serde_json::Value, String> {
     use serde_json::Value as J;
     if let Some(w) = v.downcast_object_ref::<WrittenNumber>() {
         return json_number(&w.0).map(J::Number);
@@ -88,7 +88,7 @@ fn json_number(text: &str) -> Result<serde_json::Number, String> {
 }
 
 /// JSON as a template value, numbers keeping their digits.
-pub fn json_to_value(v: &serde_json::Value) -> Value {
+pub(crate) fn json_to_value(v: &serde_json::Value) -> Value {
     use serde_json::Value as J;
     match v {
         J::Null => Value::from(()),

@@ -8,7 +8,7 @@ use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 
 /// One layer of names: the environment, a file's vars, captures, ...
-pub type Layer = Arc<HashMap<String, Value>>;
+pub(crate) type Layer = Arc<HashMap<String, Value>>;
 
 /// Layers in the order they were pushed; later layers win.
 #[derive(Clone, Debug, Default)]
@@ -65,6 +65,6 @@ impl Object for Scope {
 }
 
 /// A layer from name/value pairs.
-pub fn layer<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Layer {
+pub(crate) fn layer<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Layer {
     Arc::new(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
 }

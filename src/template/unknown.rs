@@ -12,32 +12,32 @@ use minijinja::value::{Object, ObjectRepr};
 
 /// A stand-in: `shown` is what it renders as.
 #[derive(Debug)]
-pub struct Unknown {
+pub(crate) struct Unknown {
     shown: String,
 }
 
 impl Unknown {
     /// A stand-in rendering as `shown`.
-    pub fn value(shown: impl Into<String>) -> Value {
+    pub(crate) fn value(shown: impl Into<String>) -> Value {
         Value::from_object(Unknown {
             shown: shown.into(),
         })
     }
 
     /// What a function, filter or field of an unknown value gives.
-    pub fn derived() -> Value {
+    pub(crate) fn derived() -> Value {
         Unknown::value("<known after login>")
     }
 
     /// True when `v` is a stand-in.
-    pub fn is(v: &Value) -> bool {
+    pub(crate) fn is(v: &Value) -> bool {
         v.downcast_object_ref::<Unknown>().is_some()
     }
 }
 
 /// True when `v` is a stand-in or holds one (in a map or list), looking
 /// `depth` levels down.
-pub fn holds_unknown(v: &Value, depth: usize) -> bool {
+pub(crate) fn holds_unknown(v: &Value, depth: usize) -> bool {
     if Unknown::is(v) {
         return true;
     }

@@ -49,7 +49,7 @@ impl TestSandbox {
     pub fn example_project(&self) -> Project {
         let p = Project::new();
         p.origin(&self.addr());
-        sesame::cli::demo::write_example(p.path(), &self.addr()).expect("write example project");
+        sesame::testing::write_example(p.path(), &self.addr()).expect("write example project");
         p
     }
 

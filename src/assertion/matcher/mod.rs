@@ -32,9 +32,8 @@ use std::fmt;
 use regex::Regex;
 use serde_json::Value;
 
-pub use json_type::JsonType;
-pub use operators::operator_names;
-pub use value::json_eq;
+pub(crate) use json_type::JsonType;
+pub(crate) use operators::operator_names;
 use value::render;
 
 /// What the operands of a matcher mean.

@@ -78,7 +78,7 @@ const ALIASES: &[(&str, &str)] = &[
 ];
 
 /// Names a matcher map may hold, in table order.
-pub fn operator_names() -> impl Iterator<Item = &'static str> {
+pub(crate) fn operator_names() -> impl Iterator<Item = &'static str> {
     OPERATORS.iter().map(|o| o.name)
 }
 

@@ -10,7 +10,7 @@ use super::Unit;
 
 /// JSON equality with numbers compared by value (`1 == 1.0`), recursively;
 /// object key order does not matter.
-pub fn json_eq(a: &Value, b: &Value) -> bool {
+pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => num_cmp(x, y) == Some(Ordering::Equal),
         (Value::Array(x), Value::Array(y)) => {

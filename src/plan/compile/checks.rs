@@ -160,7 +160,7 @@ impl Compiler {
 
 /// What is wrong with a header `name: value`, as far as it is known before
 /// rendering: the name, and a value written without templates.
-pub fn header_problem(name: &str, value: &Value) -> Option<(String, String)> {
+pub(crate) fn header_problem(name: &str, value: &Value) -> Option<(String, String)> {
     if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
         return Some((
             format!("invalid header name `{}`", shown(name)),

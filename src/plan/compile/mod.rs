@@ -20,8 +20,8 @@ use crate::source::load::{SourceFile, parse};
 use crate::source::model::{RequestCount, RequestFile};
 use crate::template::Engine;
 
-pub use checks::header_problem;
-pub use profile::{list_profiles, profile_path};
+pub(crate) use checks::header_problem;
+pub(crate) use profile::{list_profiles, profile_path};
 
 /// Where inputs to a run come from; static while compiling.
 #[derive(Clone, Debug, Default)]

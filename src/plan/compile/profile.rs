@@ -244,7 +244,7 @@ pub(super) fn profile_ref(name: &str) -> ProfileRef {
 }
 
 /// `DIR/NAME.yaml` or `DIR/NAME.yml`, if present.
-pub fn profile_path(dir: &Path, name: &str) -> Option<PathBuf> {
+pub(crate) fn profile_path(dir: &Path, name: &str) -> Option<PathBuf> {
     if name.contains(['/', '\\']) || name.starts_with('.') {
         return None;
     }
@@ -257,7 +257,7 @@ pub fn profile_path(dir: &Path, name: &str) -> Option<PathBuf> {
 }
 
 /// Names of the profiles in `dir`, sorted.
-pub fn list_profiles(dir: &Path) -> Vec<String> {
+pub(crate) fn list_profiles(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()

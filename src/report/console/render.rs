@@ -13,7 +13,7 @@ use crate::report::palette::Palette;
 
 /// `requests/devices.yaml (Device inventory)`; the name is left out when it
 /// only repeats the file's stem.
-pub fn file_header(path: &str, name: &str, p: Palette) -> String {
+pub(super) fn file_header(path: &str, name: &str, p: Palette) -> String {
     let stem = Path::new(path).file_stem().and_then(|s| s.to_str());
     if stem == Some(name) || name.is_empty() {
         format!("{}\n", p.bold(path))
@@ -24,7 +24,7 @@ pub fn file_header(path: &str, name: &str, p: Palette) -> String {
 
 /// `  ✓ get token  POST 200  123ms`, `  - delete  skipped: reason`, or under
 /// `--dry-run` `  POST https://host/path  (get token)`.
-pub fn request_line(r: &RequestResult, dry_run: bool, frozen: bool, p: Palette) -> String {
+pub(super) fn request_line(r: &RequestResult, dry_run: bool, frozen: bool, p: Palette) -> String {
     match &r.outcome {
         Outcome::Skipped { reason } => {
             format!(
@@ -62,7 +62,7 @@ pub fn request_line(r: &RequestResult, dry_run: bool, frozen: bool, p: Palette) 
 
 /// A `--verbose` exchange, curl style: `> ` request lines, `< ` response
 /// lines. A dry run sends nothing, so it shows no missing response.
-pub fn exchange(x: &Exchange, dry_run: bool, p: Palette) -> String {
+pub(super) fn exchange(x: &Exchange, dry_run: bool, p: Palette) -> String {
     let mut out = String::new();
     let mut side = |prefix: &str, text: &str| {
         for line in text.lines() {
@@ -85,7 +85,7 @@ pub fn exchange(x: &Exchange, dry_run: bool, p: Palette) -> String {
 }
 
 /// `warning: text` in yellow, `error: text` in red, info as it is.
-pub fn message(level: Level, text: &str, p: Palette) -> String {
+pub(super) fn message(level: Level, text: &str, p: Palette) -> String {
     match level {
         Level::Info => format!("{text}\n"),
         Level::Warning => format!("{} {text}\n", p.skip("warning:")),
@@ -95,7 +95,7 @@ pub fn message(level: Level, text: &str, p: Palette) -> String {
 
 /// Everything a reader needs to act on one failed request: where, what was
 /// sent, each expectation that did not hold, and the start of the body.
-pub fn failure_block(r: &RequestResult, p: Palette) -> String {
+pub(super) fn failure_block(r: &RequestResult, p: Palette) -> String {
     let mut out = format!(
         "{} {} › {}\n",
         p.fail("✗"),
@@ -145,7 +145,7 @@ fn failure_lines(out: &mut String, f: &Failure, p: Palette) {
 
 /// `12 passed, 1 failed, 2 skipped (3 files) in 0.84s`. The line starts
 /// uncoloured with `N passed, N failed` so CI log readers can parse it.
-pub fn summary(end: &RunEnd, frozen: bool, p: Palette) -> String {
+pub(super) fn summary(end: &RunEnd, frozen: bool, p: Palette) -> String {
     let failed = format!("{} failed", end.failed);
     let skipped = format!("{} skipped", end.skipped);
     format!(
@@ -167,7 +167,7 @@ pub fn summary(end: &RunEnd, frozen: bool, p: Palette) -> String {
 }
 
 /// `dry run: 3 requests would be sent, 1 skipped (2 files)`.
-pub fn dry_run_summary(sent: usize, skipped: usize, failed: usize, files: usize) -> String {
+pub(super) fn dry_run_summary(sent: usize, skipped: usize, failed: usize, files: usize) -> String {
     let mut line = format!("dry run: {} would be sent", count(sent, "request"));
     if skipped > 0 {
         let _ = write!(line, ", {skipped} skipped");
