@@ -163,7 +163,7 @@ pub(crate) struct RunArgs {
     pub network: NetworkArgs,
     /// Read at most this much of each response body (e.g. 64MiB, 10MB);
     /// expectations on a longer body fail, status and headers still count
-    /// [default: 64MiB]
+    /// [default: 32MiB]
     #[arg(long, value_name = "SIZE", value_parser = crate::http::body::parse_size)]
     pub max_body: Option<u64>,
     /// Keep the TOTP ledger in memory only (`sesame demo`: its sandbox is new)
