@@ -22,16 +22,23 @@ pub(crate) fn create_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Replaces `path` with `bytes` atomically, mode 0600 on Unix; creates the
-/// private folder first.
+/// Replaces `path` with `bytes` atomically, mode 0600 on Unix. The folder
+/// must exist (callers that own it make it private with [`create_dir`]);
+/// the temporary file is `.sesame-*.tmp` beside `path`, so a crash leaves
+/// only a file sesame can recognise as its own.
 ///
-/// Errors: the folder or the temporary file cannot be written, or the
-/// rename fails (the old file is then left as it was).
+/// Errors: the temporary file cannot be written, or the rename fails (the
+/// old file is then left as it was).
 pub(crate) fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    create_dir(dir)?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     // tempfile creates the file 0600 on Unix before anything is written.
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".sesame-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -46,6 +53,7 @@ mod tests {
     fn writes_replace_the_whole_file_privately() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("private/creds.json");
+        create_dir(path.parent().unwrap()).unwrap();
         write(&path, b"first, longer content").unwrap();
         write(&path, b"second").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");

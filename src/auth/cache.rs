@@ -7,7 +7,6 @@
 //! never written.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -135,14 +134,8 @@ impl CredCache {
     /// then renamed over the entry), mode 0600. Other entries stay.
     pub(crate) fn store(&self, key: &str, creds: &CachedCreds) -> std::io::Result<()> {
         ensure_private_dir(&self.dir)?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".sesame-")
-            .suffix(".tmp")
-            .tempfile_in(&self.dir)?; // mode 0600 on Unix
-        tmp.write_all(serde_json::to_string(creds).unwrap_or_default().as_bytes())?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(self.path(key)).map_err(|e| e.error)?;
-        Ok(())
+        let text = serde_json::to_string(creds).unwrap_or_default();
+        crate::private_file::write(&self.path(key), text.as_bytes())
     }
 
     /// Waits for the exclusive lock of `key`'s entry (blocking: call it from

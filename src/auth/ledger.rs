@@ -148,6 +148,7 @@ fn write_file(dir: &Path, used: &BTreeSet<Entry>) -> std::io::Result<()> {
         used: used.iter().cloned().collect(),
     })
     .map_err(std::io::Error::other)?;
+    crate::private_file::create_dir(dir)?;
     crate::private_file::write(&dir.join(FILE_NAME), &body)
 }
 

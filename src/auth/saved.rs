@@ -56,17 +56,7 @@ pub(crate) fn write(path: &Path, file: &SavedFile, key: Option<&str>) -> std::io
         Some(k) => encrypt(&json, k)?,
         None => json,
     };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".sesame-credentials-")
-        .tempfile_in(dir)?; // mode 0600 on Unix
-    tmp.write_all(&bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::private_file::write(path, &bytes)
 }
 
 /// Reads a credentials file; `key` decrypts an encrypted one.
