@@ -142,9 +142,14 @@ impl Reporter for TapReporter {
                 }
                 Ok(())
             }
-            Event::RunEnd(end) if end.exit_code == crate::exit::INTERRUPTED => {
-                writeln!(self.out, "Bail out! interrupted")
-            }
+            // A run stopped by a signal has fewer points than its plan:
+            // say so, as TAP 14 asks, whichever signal it was.
+            Event::RunEnd(end) => match end.exit_code {
+                crate::exit::INTERRUPTED => writeln!(self.out, "Bail out! interrupted"),
+                crate::exit::TERMINATED => writeln!(self.out, "Bail out! terminated"),
+                crate::exit::HANGUP => writeln!(self.out, "Bail out! hung up"),
+                _ => Ok(()),
+            },
             _ => Ok(()),
         }
     }
@@ -220,5 +225,13 @@ ok 3 - requests/devices.yaml › delete device # SKIP when: is false
             end.exit_code = crate::exit::INTERRUPTED;
         }
         assert!(render(&events).ends_with("\nBail out! interrupted\n"));
+        if let Some(Event::RunEnd(end)) = events.last_mut() {
+            end.exit_code = crate::exit::TERMINATED;
+        }
+        assert!(render(&events).ends_with("\nBail out! terminated\n"));
+        if let Some(Event::RunEnd(end)) = events.last_mut() {
+            end.exit_code = crate::exit::HANGUP;
+        }
+        assert!(render(&events).ends_with("\nBail out! hung up\n"));
     }
 }
