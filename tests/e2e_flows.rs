@@ -22,15 +22,9 @@ fn run_flow(sb: &TestSandbox, file: &str) -> Test {
     ])
 }
 
-#[test]
-fn e2e_demo_runs_every_example_file() {
-    let p = Project::new();
-    p.test()
-        .args(&["demo"])
-        // The demo's sandbox listens on a port of its own.
-        .normalise(r"127\.0\.0\.1:\d+", "{addr}")
-        .stdout(
-            r#"
+/// What every example flow prints, whether run by `sesame demo` or by
+/// `sesame run` against a sandbox of the tests' own.
+const ALL_FLOWS: &str = r#"
             profile beyondtrust-psauth: logged in (1 step, <ms>)
             profile beyondtrust: logged in (2 steps, <ms>)
             profile code42-api-client: logged in (1 step, <ms>)
@@ -78,8 +72,16 @@ fn e2e_demo_runs_every_example_file() {
             profile beyondtrust-psauth: logged out
 
             28 passed, 0 failed, 0 skipped (9 files) in 0.00s
-        "#,
-        )
+        "#;
+
+#[test]
+fn e2e_demo_runs_every_example_file() {
+    let p = Project::new();
+    p.test()
+        .args(&["demo"])
+        // The demo's sandbox listens on a port of its own.
+        .normalise(r"127\.0\.0\.1:\d+", "{addr}")
+        .stdout(ALL_FLOWS)
         .stderr(
             r#"
             sandbox on http://{addr}; running the example project with --env sandbox
@@ -293,57 +295,7 @@ fn e2e_all_flows_in_one_run_log_in_once_each() {
     let p = sb.example_project();
     p.test()
         .args(&["run", "--env", "sandbox", "--yes"])
-        .stdout(
-            r#"
-            profile beyondtrust-psauth: logged in (1 step, <ms>)
-            profile beyondtrust: logged in (2 steps, <ms>)
-            profile code42-api-client: logged in (1 step, <ms>)
-            profile code42-jwt-totp: logged in (1 step, <ms>)
-            profile crashplan-totp: logged in (1 step, <ms>)
-            profile crisisworks: logged in (1 step, <ms>)
-            requests/01-code42-api-client.yaml (Code42 API client (flow 1))
-              ✓ list users  GET 200  0ms
-              ✓ one user  GET 200  0ms
-              ✓ org users (v3 accepts the token)  GET 200  0ms
-              ✓ roles (v4)  GET 200  0ms
-              ✓ without credentials  GET 401  0ms
-            requests/02-code42-basic.yaml (Code42 basic authentication (flow 2))
-              ✓ devices (v1)  GET 200  0ms
-              ✓ roles (v4)  GET 200  0ms
-              ✓ v3 resources refuse basic authentication  GET 401  0ms
-            requests/03-code42-jwt-totp.yaml (Code42 basic to JWT with TOTP (flow 3))
-              ✓ users (v1)  GET 200  0ms
-              ✓ org users (v3)  GET 200  0ms
-              ✓ roles (v4)  GET 200  0ms
-              ✓ a password without a TOTP code is not enough  GET 401  0ms
-            requests/04-crashplan-totp.yaml (CrashPlan two-factor authentication (flow 4))
-              ✓ devices  GET 200  0ms
-              ✓ the token names the user  GET 200  0ms
-            requests/05-crisisworks.yaml (Crisisworks (flow 5))
-              ✓ ping  GET 200  0ms
-              ✓ one item  GET 200  0ms
-              ✓ without a token  GET 401  0ms
-            requests/06-basicapp.yaml (Basic authentication by email and password (flow 6))
-              ✓ who am I  GET 200  0ms
-              ✓ users  GET 200  0ms
-              ✓ a user without API access is refused  GET 403  0ms
-            requests/07-beyondtrust.yaml (BeyondTrust Password Safe, OAuth and session (flow 7))
-              ✓ managed systems  GET 200  0ms
-              ✓ managed accounts  GET 200  0ms
-              ✓ without the session  GET 401  0ms
-            requests/08-beyondtrust-psauth.yaml (BeyondTrust Password Safe, PS-Auth header (flow 7))
-              ✓ managed accounts  GET 200  0ms
-            requests/90-onboarding.yaml (Onboarding playbook)
-              ✓ create the API user  POST 202  0ms
-              ✓ wait until it is provisioned  GET 200  0ms  (3 attempts)
-              ✓ check its role  GET 200  0ms
-              ✓ list its devices  GET 200  0ms
-            profile beyondtrust: logged out
-            profile beyondtrust-psauth: logged out
-
-            28 passed, 0 failed, 0 skipped (9 files) in 0.00s
-        "#,
-        )
+        .stdout(ALL_FLOWS)
         .run();
     let s = sb.stats();
     assert_eq!(s.code42_oauth_logins, 1, "{s:?}");

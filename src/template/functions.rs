@@ -122,3 +122,21 @@ pub(crate) fn jwt_exp(token: &str) -> Option<u64> {
     let exp = claims.get_attr("exp").ok()?;
     u64::try_from(exp).ok()
 }
+
+/// A provider that answers every `totp()` with one fixed code, for the
+/// template layer's unit tests.
+#[cfg(test)]
+pub(crate) struct FixedTotp(pub(crate) &'static str);
+
+#[cfg(test)]
+impl TotpProvider for FixedTotp {
+    fn code(
+        &self,
+        _: &str,
+        _: Option<u32>,
+        _: Option<u64>,
+        _: Option<&str>,
+    ) -> Result<String, String> {
+        Ok(self.0.into())
+    }
+}

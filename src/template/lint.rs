@@ -452,24 +452,12 @@ fn algorithm_problem(v: &Value) -> Option<String> {
 mod tests {
     use std::sync::Arc;
 
-    use super::super::{Engine, TotpProvider};
+    use super::super::Engine;
+    use super::super::functions::FixedTotp;
     use super::*;
 
-    struct NoTotp;
-    impl TotpProvider for NoTotp {
-        fn code(
-            &self,
-            _: &str,
-            _: Option<u32>,
-            _: Option<u64>,
-            _: Option<&str>,
-        ) -> Result<String, String> {
-            Ok("000000".into())
-        }
-    }
-
     fn problem(source: &str) -> Option<String> {
-        let engine = Engine::new(Arc::new(NoTotp));
+        let engine = Engine::new(Arc::new(FixedTotp("000000")));
         let env: BTreeSet<String> = ["SET".to_string()].into();
         let tpl = engine.compile(source).expect("compiles");
         engine.lint(&tpl, Some(&env)).map(|e| e.message)

@@ -391,21 +391,8 @@ pub(crate) fn from_json(v: &serde_json::Value) -> Value {
 mod tests {
     use super::*;
 
-    struct FixedTotp;
-    impl TotpProvider for FixedTotp {
-        fn code(
-            &self,
-            _: &str,
-            _: Option<u32>,
-            _: Option<u64>,
-            _: Option<&str>,
-        ) -> Result<String, String> {
-            Ok("123456".into())
-        }
-    }
-
     fn engine() -> Engine {
-        Engine::new(Arc::new(FixedTotp))
+        Engine::new(Arc::new(functions::FixedTotp("123456")))
     }
 
     fn scope() -> Scope {

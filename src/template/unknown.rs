@@ -79,19 +79,8 @@ mod tests {
 
     #[test]
     fn what_is_derived_from_a_stand_in_is_unknown() {
-        struct NoTotp;
-        impl crate::template::TotpProvider for NoTotp {
-            fn code(
-                &self,
-                _: &str,
-                _: Option<u32>,
-                _: Option<u64>,
-                _: Option<&str>,
-            ) -> Result<String, String> {
-                Err("no".into())
-            }
-        }
-        let engine = crate::template::Engine::new(Arc::new(NoTotp));
+        let engine =
+            crate::template::Engine::new(Arc::new(crate::template::functions::FixedTotp("000000")));
         let auth = Value::from(std::collections::BTreeMap::from([(
             "token".to_string(),
             Unknown::value("<auth.token>"),
