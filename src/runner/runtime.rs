@@ -74,35 +74,41 @@ impl Runtime {
     /// could drive a terminal; the body is masked whole, then cut to an
     /// excerpt, so a secret cannot straddle the cut.
     pub(crate) fn emit_result(&self, mut r: RequestResult) {
+        // The reporter thread masks every event with every secret known
+        // by then (`runner::masked`); here only what is about to be cut is
+        // masked first, so a secret cannot straddle the cut.
         let red = &self.exchange.redactor;
-        let mask = |s: &mut String| {
+        let mask_and_cut = |s: &mut String, max: usize, cut: fn(&str, usize) -> String| {
+            if s.len() <= max || s.chars().nth(max).is_none() {
+                return;
+            }
             if let std::borrow::Cow::Owned(o) = red.redact(s) {
                 *s = o;
             }
+            *s = cut(s, max);
+        };
+        let escape = |s: &mut String| {
             if let std::borrow::Cow::Owned(o) = crate::text::printable(s) {
                 *s = o;
             }
-            if s.len() > FIELD_CHARS {
-                *s = crate::text::capped(s, FIELD_CHARS);
-            }
         };
-        mask(&mut r.url);
-        mask(&mut r.name);
+        let field = |s: &mut String| {
+            escape(s);
+            mask_and_cut(s, FIELD_CHARS, crate::text::capped);
+        };
+        field(&mut r.url);
+        field(&mut r.name);
         if let Outcome::Skipped { reason } = &mut r.outcome {
-            mask(reason);
+            field(reason);
         }
         for f in &mut r.failures {
-            mask(&mut f.message);
-            if let Some(e) = &mut f.expected {
-                mask(e);
-            }
-            if let Some(a) = &mut f.actual {
-                mask(a);
-            }
+            field(&mut f.message);
+            f.expected.iter_mut().for_each(field);
+            f.actual.iter_mut().for_each(field);
         }
         if let Some(b) = &mut r.body_excerpt {
-            mask(b);
-            *b = crate::text::excerpt(b, BODY_EXCERPT_CHARS);
+            escape(b);
+            mask_and_cut(b, BODY_EXCERPT_CHARS, crate::text::excerpt);
         }
         self.tally.count(&r.outcome);
         self.emit(Event::Request(r));
