@@ -109,7 +109,11 @@ impl Matcher {
     /// Values that may occur in `text`: their anchor does.
     fn candidates(&self, text: &str) -> BTreeSet<usize> {
         let mut found: BTreeSet<usize> = self.unanchored.iter().copied().collect();
+        // A server that escapes letters too (`\u0041`) hides every anchor:
+        // text with such escapes is searched for every value.
+        let escaped_letters = text.contains("\\u00");
         match &self.anchors {
+            Some(_) if escaped_letters => found.extend(self.anchored.iter().copied()),
             Some(ac) => found.extend(
                 ac.find_overlapping_iter(text)
                     .map(|hit| self.anchored[hit.pattern().as_usize()]),

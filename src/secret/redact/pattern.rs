@@ -5,7 +5,9 @@
 //! entity, independently of its neighbours. So `AKx9/Qr+7Zw=` also matches
 //! `AKx9/Qr%2B7Zw%3D` (a server that leaves `/` alone), `AKx9%2FQr%2B7Zw%3D`,
 //! `AKx9\/Qr+7Zw=` and `AKx9\u002fQr\u002b7Zw\u003d`, without listing every
-//! combination. Letters and digits travel as written in every encoding.
+//! combination. Letters and digits travel as written, or as `\uXXXX` when a
+//! server escapes every character. A JSON escape may also arrive quoted once
+//! more (its backslash doubled), as in a failure's JSON-quoted `actual`.
 
 use std::fmt::Write as _;
 
@@ -14,7 +16,8 @@ pub(super) fn pattern(value: &str) -> String {
     let mut out = String::with_capacity(value.len() * 4);
     for c in value.chars() {
         if c.is_ascii_alphanumeric() {
-            out.push(c);
+            // As written, or `\u0041` when a server escapes every character.
+            let _ = write!(out, "(?:{c}|{})", json_unicode(c));
         } else {
             out.push_str("(?:");
             out.push_str(&alternatives(c).join("|"));
@@ -36,6 +39,8 @@ fn alternatives(c: char) -> Vec<String> {
     alts.push(json_unicode(c));
     if let Some(short) = json_short_escape(c) {
         alts.push(regex::escape(short));
+        // Quoted once more: `\/` for `\/`.
+        alts.push(regex::escape(&format!("\\{short}")));
     }
     match c {
         ' ' => alts.push(r"\+".into()),
@@ -71,7 +76,9 @@ fn json_unicode(c: char) -> String {
     let mut out = String::new();
     for unit in c.encode_utf16(&mut units).iter() {
         let [hi, lo] = unit.to_be_bytes();
-        let _ = write!(out, r"\\u{}{}", hex_byte(hi), hex_byte(lo));
+        // One backslash, or two: a JSON escape quoted once more (a body
+        // shown as a JSON string in a failure's `actual`).
+        let _ = write!(out, r"\\{{1,2}}u{}{}", hex_byte(hi), hex_byte(lo));
     }
     out
 }

@@ -369,3 +369,19 @@ fn short_values_as_whole_form_fields() {
     assert_eq!(redactor.redact("POST /x\n\npin=ab"), "POST /x\n\npin=***");
     assert_eq!(redactor.redact("pin=abc&cab=1"), "pin=abc&cab=1");
 }
+
+/// Kind: a server that escapes every character as `\uXXXX`, and an escape
+/// quoted once more (a body shown as a JSON string in a failure's
+/// `actual`), in any mix.
+#[test]
+fn fully_escaped_and_doubly_escaped_json_forms_are_masked() {
+    let redactor = Redactor::new(false);
+    redactor.add("Ab/c+d=XyZ9");
+    let every_char =
+        r#"{"v":"\u0041\u0062\u002f\u0063\u002b\u0064\u003d\u0058\u0079\u005a\u0039"}"#;
+    assert_eq!(redactor.redact(every_char), r#"{"v":"***"}"#);
+    let quoted_again = r#""{\"v\":\"Ab\\/c\\u002bd%3DXyZ9\"}""#;
+    assert_eq!(redactor.redact(quoted_again), r#""{\"v\":\"***\"}""#);
+    let quoted_every_char = r#"\\u0041\\u0062/c+d=XyZ9"#;
+    assert_eq!(redactor.redact(quoted_every_char), "***");
+}
