@@ -70,3 +70,35 @@ fn an_alias_bomb_is_refused_with_its_place() {
         run.stderr
     );
 }
+
+/// Kind: a value written as plain text is judged when the file loads, not
+/// when the request runs: a `when:` that is neither true nor false, a
+/// `timeout:` of zero, in every spelling.
+#[test]
+fn plain_when_and_zero_timeout_are_invalid_before_sending() {
+    for (key, value, title) in [
+        ("when", "\"maybe\"", "`when` is `maybe`, not true or false"),
+        ("when", "\"on\"", "`when` is `on`, not true or false"),
+        ("timeout", "0s", "a `timeout` of 0 fails every request"),
+        ("timeout", "0", "a `timeout` of 0 fails every request"),
+        ("timeout", "0ms", "a `timeout` of 0 fails every request"),
+    ] {
+        let p = Project::new();
+        p.file(
+            "requests/a.yaml",
+            &format!("requests:\n  - name: a\n    url: http://127.0.0.1:9/\n    {key}: {value}\n"),
+        );
+        let run = p.run(&["validate"]);
+        assert_eq!(run.code, 2, "{key}: {value}\n{}", run.all());
+        let first = run.stderr.lines().next().unwrap_or_default();
+        assert_eq!(first, format!("error: {title}"));
+    }
+    for ok in ["\"yes\"", "\"FALSE\"", "\"{{ 1 == 1 }}\""] {
+        let p = Project::new();
+        p.file(
+            "requests/a.yaml",
+            &format!("requests:\n  - name: a\n    url: http://127.0.0.1:9/\n    when: {ok}\n"),
+        );
+        assert_eq!(p.run(&["validate"]).code, 0, "when: {ok}");
+    }
+}

@@ -144,6 +144,18 @@ pub struct RetryPlan {
     pub delay: Duration,
 }
 
+impl WhenPlan {
+    /// What a `when:` text means: `true`/`yes`/`1` or `false`/`no`/`0`/
+    /// empty, in any case; `None` for anything else.
+    pub(crate) fn truth(text: &str) -> Option<bool> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => Some(true),
+            "false" | "no" | "0" | "" => Some(false),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub enum WhenPlan {
     Fixed(bool),

@@ -253,11 +253,12 @@ fn when(req: &RequestPlan, scope: &Scope) -> Result<bool, Failure> {
 /// A `when:` value: a boolean, or text that says `true` or `false`.
 fn truthy(v: &minijinja::Value) -> Result<bool, String> {
     match v.as_str() {
-        Some(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "true" | "yes" | "1" => Ok(true),
-            "false" | "no" | "0" | "" => Ok(false),
-            other => Err(format!("`when` rendered to `{other}`, not true or false")),
-        },
+        Some(s) => WhenPlan::truth(s).ok_or_else(|| {
+            format!(
+                "`when` rendered to `{}`, not true or false",
+                s.trim().to_ascii_lowercase()
+            )
+        }),
         None => Ok(v.is_true()),
     }
 }

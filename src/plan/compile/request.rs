@@ -36,10 +36,17 @@ impl Compiler {
         let headers = self.header_tpls(at, &r.headers, known);
         let basic = r.basic.as_ref().and_then(|b| self.basic(at, b, known));
         let body = self.body(at, spec, known);
-        let timeout = r
-            .timeout
-            .as_ref()
-            .and_then(|n| self.duration(at, n, BareUnit::Seconds));
+        let timeout = r.timeout.as_ref().and_then(|n| {
+            let d = self.duration(at, n, BareUnit::Seconds)?;
+            if d.is_zero() {
+                // Every attempt would fail at once: a typing mistake.
+                self.errors.push(
+                    at.err("a `timeout` of 0 fails every request", &n.referenced)
+                        .with_hint("write a duration above 0, e.g. 30s"),
+                );
+            }
+            Some(d)
+        });
         let retry = r.retry.as_ref().map(|rs| self.retry(at, rs));
         let when = r.when.as_ref().and_then(|n| self.when(at, n, known));
         let confirm = r.confirm.as_ref().and_then(|c| self.tpl(at, c, known));
@@ -198,7 +205,19 @@ impl Compiler {
                     referenced: n.referenced,
                     defined: n.defined,
                 };
-                self.tpl(at, &loc, known).map(WhenPlan::Template)
+                let tpl = self.tpl(at, &loc, known)?;
+                if !tpl.is_literal() {
+                    return Some(WhenPlan::Template(tpl));
+                }
+                // Plain text is known now: an answer, or invalid input.
+                let truth = WhenPlan::truth(s);
+                if truth.is_none() {
+                    self.errors.push(
+                        at.err(format!("`when` is `{s}`, not true or false"), &n.referenced)
+                            .with_hint("write true or false, or a template that renders to one"),
+                    );
+                }
+                truth.map(WhenPlan::Fixed)
             }
             _ => {
                 self.errors.push(
