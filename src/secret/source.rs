@@ -160,7 +160,7 @@ fn from_file(file: &str, base_dir: &Path) -> Result<String, String> {
 
 /// `~/x` from the home folder, a relative path from `base_dir`, made absolute
 /// so error messages say exactly where sesame looked.
-fn resolve_path(file: &str, base_dir: &Path) -> PathBuf {
+pub(crate) fn resolve_path(file: &str, base_dir: &Path) -> PathBuf {
     let home = directories::BaseDirs::new().map(|dirs| dirs.home_dir().to_path_buf());
     let path = match (file.strip_prefix("~/"), home) {
         (Some(rest), Some(home)) => home.join(rest),

@@ -136,13 +136,8 @@ impl Compiler {
             return;
         }
         let base = at.file.path.parent().unwrap_or(Path::new("."));
-        let path = match file.strip_prefix("~/") {
-            Some(rest) => match std::env::var_os("HOME") {
-                Some(home) => Path::new(&home).join(rest),
-                None => return,
-            },
-            None => base.join(file),
-        };
+        // The very path `run` will read (`~/`, relative, made absolute).
+        let path = crate::secret::source::resolve_path(file, base);
         if let Some(why) = not_a_regular_file(&path) {
             self.errors.push(
                 at.err(
