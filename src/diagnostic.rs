@@ -156,6 +156,15 @@ impl Diagnostic {
         }
     }
 
+    /// The same problem `lines` further down its file: for a diagnostic made
+    /// on a part of the file read on its own.
+    pub fn moved_down(mut self, lines: u64) -> Diagnostic {
+        if let Some(span) = &mut self.span {
+            span.line += lines;
+        }
+        self
+    }
+
     /// A problem in `file` with no known position.
     pub fn in_file(title: impl Into<String>, file: &Path) -> Diagnostic {
         Diagnostic {

@@ -76,7 +76,9 @@ fn commands(
 ) -> Result<usize, String> {
     let mut placeholders = placeholders(file, session)?;
     let mut printed = 0;
-    for req in &file.requests {
+    for req in file.requests.iter() {
+        let req = req.map_err(|d| d.title.clone())?;
+        let req = &*req;
         let mut scope_map = placeholders.clone();
         let profile = match &req.profile {
             Some(ProfileRef::Named(p)) => plan.profiles.get(p).cloned(),

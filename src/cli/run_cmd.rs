@@ -420,7 +420,7 @@ fn select(files: Vec<FilePlan>, args: &RunArgs, shard: Option<(usize, usize)>) -
                 if f.name.contains(text.as_str()) || f.display.contains(text.as_str()) {
                     return Some(f);
                 }
-                f.requests.retain(|r| r.name.contains(text.as_str()));
+                f.requests.retain_named(text);
                 (!f.requests.is_empty()).then_some(f)
             })
             .collect();

@@ -37,7 +37,87 @@ pub struct FilePlan {
     pub tags: Vec<String>,
     pub vars: Vec<(String, TplValue)>,
     pub inputs: Vec<InputPlan>,
-    pub requests: Vec<RequestPlan>,
+    pub requests: Requests,
+}
+
+/// A file's requests: compiled and held, or read from disk and compiled
+/// one at a time while the file runs (big files in the usual layout; see
+/// `source::segments`), so a run's memory does not grow with their number.
+#[derive(Debug)]
+pub enum Requests {
+    Held(Vec<RequestPlan>),
+    Streamed(Box<compile::Streamed>),
+}
+
+impl Requests {
+    pub fn len(&self) -> usize {
+        match self {
+            Requests::Held(v) => v.len(),
+            Requests::Streamed(s) => s.count,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The requests in order. A streamed file yields an error when it can no
+    /// longer be read as it was checked (changed or removed since).
+    pub fn iter(&self) -> RequestIter<'_> {
+        match self {
+            Requests::Held(v) => RequestIter::Held(v.iter()),
+            Requests::Streamed(s) => RequestIter::Streamed(Box::new(s.open())),
+        }
+    }
+
+    /// Keeps the requests whose name contains `text` (`--filter`); a
+    /// streamed file keeps only those, compiled.
+    pub fn retain_named(&mut self, text: &str) {
+        let kept = match self {
+            Requests::Held(v) => std::mem::take(v),
+            // Errors were reported by the check; a file changed since then
+            // keeps what still reads.
+            Requests::Streamed(_) => self
+                .iter()
+                .filter_map(|r| match r {
+                    Ok(Req::Owned(r)) => Some(*r),
+                    _ => None,
+                })
+                .collect(),
+        };
+        *self = Requests::Held(kept.into_iter().filter(|r| r.name.contains(text)).collect());
+    }
+}
+
+/// A request of a [`Requests`], borrowed or compiled for the occasion.
+pub enum Req<'a> {
+    Held(&'a RequestPlan),
+    Owned(Box<RequestPlan>),
+}
+
+impl std::ops::Deref for Req<'_> {
+    type Target = RequestPlan;
+    fn deref(&self) -> &RequestPlan {
+        match self {
+            Req::Held(r) => r,
+            Req::Owned(r) => r,
+        }
+    }
+}
+
+pub enum RequestIter<'a> {
+    Held(std::slice::Iter<'a, RequestPlan>),
+    Streamed(Box<compile::RequestStream>),
+}
+
+impl<'a> Iterator for RequestIter<'a> {
+    type Item = Result<Req<'a>, crate::diagnostic::Diagnostic>;
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            RequestIter::Held(it) => it.next().map(|r| Ok(Req::Held(r))),
+            RequestIter::Streamed(s) => s.next().map(|r| r.map(|r| Req::Owned(Box::new(r)))),
+        }
+    }
 }
 
 #[derive(Debug)]

@@ -7,9 +7,8 @@ use std::sync::Arc;
 
 use crate::assertion::Failure;
 use crate::exchange;
-use crate::plan::{FilePlan, RequestPlan};
+use crate::plan::RequestPlan;
 use crate::report::event::{Event, Exchange, RequestResult};
-use crate::runner::request::At;
 use crate::runner::runtime::Runtime;
 use crate::template::{Layer, Scope};
 
@@ -18,13 +17,12 @@ use crate::template::{Layer, Scope};
 /// Errors: the result and the failure when the request does not render.
 pub(crate) fn dry_run(
     rt: &Runtime,
-    at: At<'_>,
     mut res: RequestResult,
     req: &RequestPlan,
     scope: &Scope,
     profile: Option<&str>,
 ) -> Result<RequestResult, (RequestResult, Failure)> {
-    let scope = scope.with(placeholder_layer(at.file, req, profile, rt));
+    let scope = scope.with(placeholder_layer(profile, rt));
     let mut out = match exchange::render(&rt.exchange, req, &scope) {
         Ok(o) => o,
         Err(f) => return Err((res, f)),
@@ -59,27 +57,27 @@ pub(crate) fn dry_run(
     Ok(res)
 }
 
-/// Dry-run stand-ins for values only a real run has.
-fn placeholder_layer(
-    file: &FilePlan,
-    req: &RequestPlan,
-    profile: Option<&str>,
-    rt: &Runtime,
-) -> Layer {
+/// Dry-run stand-ins for what a real run's login gives; the file loop
+/// stands in for captures ([`capture_placeholders`]).
+fn placeholder_layer(profile: Option<&str>, rt: &Runtime) -> Layer {
     let mut map: HashMap<String, minijinja::Value> = HashMap::new();
-    for r in &file.requests {
-        for c in &r.captures {
-            map.insert(
-                c.name.clone(),
-                crate::template::unknown::Unknown::value(format!("<capture {}>", c.name)),
-            );
-        }
-        if std::ptr::eq(r, req) {
-            break;
-        }
-    }
     if let Some(p) = profile.and_then(|p| rt.auth.plan(p)) {
         map.extend(p.placeholders(|n| format!("<auth.{n} from profile {}>", p.name)));
     }
     Arc::new(map)
+}
+
+/// Dry-run stand-ins for the values `req` captures, added to `captures`
+/// before it runs: a dry run has no responses to capture from.
+pub(crate) fn capture_placeholders(req: &RequestPlan, captures: &mut Layer) {
+    if req.captures.is_empty() {
+        return;
+    }
+    let map = Arc::make_mut(captures);
+    for c in &req.captures {
+        map.insert(
+            c.name.clone(),
+            crate::template::unknown::Unknown::value(format!("<capture {}>", c.name)),
+        );
+    }
 }

@@ -47,17 +47,22 @@ pub(crate) async fn run_file(
     }));
     let mut stats = FileStats::default();
     let mut stop: Option<String> = None;
+    let mut requests = file.requests.iter().peekable();
     let file_scope = file_scope(&rt, file, inputs).unwrap_or_else(|f| {
         stop = Some("the file's vars could not be rendered".into());
-        let at = At {
-            file_index: index,
-            file,
-        };
-        let mut r = pending(at, &file.requests[0]);
-        r.outcome = Outcome::Failed;
-        r.failures = vec![f];
-        rt.emit_result(r);
         stats.failed += 1;
+        // The first request carries the failure.
+        if let Some(Ok(first)) = requests.next() {
+            fail_first(
+                &rt,
+                At {
+                    file_index: index,
+                    file,
+                },
+                &first,
+                f,
+            );
+        }
         Scope::new()
     });
     let mut captures: Layer = Arc::new(HashMap::new());
@@ -65,44 +70,42 @@ pub(crate) async fn run_file(
     // and which request that was.
     let mut missing: HashMap<String, String> = HashMap::new();
     let jar = Jar::default();
-    for req in file.requests.iter().skip(stats.failed) {
+    for req in requests {
+        let req = match req {
+            Ok(r) => r,
+            // A streamed file that no longer reads as it was checked.
+            Err(d) => {
+                rt.message(crate::report::event::Level::Error, d.render(false));
+                stats.failed += 1;
+                break;
+            }
+        };
+        let req = &*req;
         let at = At {
             file_index: index,
             file,
         };
         let reason = stop.clone().or_else(|| needs_missing(req, &missing));
         let ran = match reason {
-            Some(reason) => {
-                let mut r = pending(at, req);
-                r.outcome = Outcome::Skipped { reason };
-                Ran {
-                    result: r,
-                    captures: Vec::new(),
-                }
-            }
+            Some(reason) => skipped(at, req, reason),
             None => {
+                if rt.flags.dry_run {
+                    crate::runner::dry_run::capture_placeholders(req, &mut captures);
+                }
                 let scope = file_scope.with(captures.clone());
                 run_request(&rt, at, req, &scope, &jar).await
             }
         };
-        stats.count(&ran.result.outcome);
-        if ran.result.outcome == Outcome::Failed {
-            if rt.flags.continue_on_error {
-                for c in &req.captures {
-                    missing.insert(c.name.clone(), req.name.clone());
-                }
-            } else {
-                stop = Some(format!("`{}` failed", req.name));
-            }
-        }
-        if !ran.captures.is_empty() {
-            let map = Arc::make_mut(&mut captures);
-            for (k, v) in ran.captures {
-                missing.remove(&k);
-                map.insert(k, from_json(&v));
-            }
-        }
-        rt.emit_result(ran.result);
+        let result = record(
+            &rt,
+            req,
+            ran,
+            &mut stats,
+            &mut stop,
+            &mut missing,
+            &mut captures,
+        );
+        rt.emit_result(result);
     }
     rt.emit(Event::FileEnd(FileEnd {
         index,
@@ -111,6 +114,53 @@ pub(crate) async fn run_file(
         duration: started.elapsed(),
     }));
     stats
+}
+
+/// Counts `ran` and keeps what later requests need of it: its captures,
+/// or why they will be skipped.
+fn record(
+    rt: &Runtime,
+    req: &RequestPlan,
+    ran: Ran,
+    stats: &mut FileStats,
+    stop: &mut Option<String>,
+    missing: &mut HashMap<String, String>,
+    captures: &mut Layer,
+) -> crate::report::event::RequestResult {
+    stats.count(&ran.result.outcome);
+    if ran.result.outcome == Outcome::Failed {
+        if rt.flags.continue_on_error {
+            for c in &req.captures {
+                missing.insert(c.name.clone(), req.name.clone());
+            }
+        } else {
+            *stop = Some(format!("`{}` failed", req.name));
+        }
+    }
+    if !ran.captures.is_empty() {
+        let map = Arc::make_mut(captures);
+        for (k, v) in ran.captures {
+            missing.remove(&k);
+            map.insert(k, from_json(&v));
+        }
+    }
+    ran.result
+}
+
+fn skipped(at: At<'_>, req: &RequestPlan, reason: String) -> Ran {
+    let mut result = pending(at, req);
+    result.outcome = Outcome::Skipped { reason };
+    Ran {
+        result,
+        captures: Vec::new(),
+    }
+}
+
+fn fail_first(rt: &Runtime, at: At<'_>, first: &RequestPlan, failure: Failure) {
+    let mut r = pending(at, first);
+    r.outcome = Outcome::Failed;
+    r.failures = vec![failure];
+    rt.emit_result(r);
 }
 
 /// Why `req` cannot run: it reads a capture that a failed request did not

@@ -85,7 +85,7 @@ pub(crate) async fn run_request(
         _ => None,
     };
     if rt.flags.dry_run {
-        return crate::runner::dry_run::dry_run(rt, at, ran.result, req, scope, profile)
+        return crate::runner::dry_run::dry_run(rt, ran.result, req, scope, profile)
             .map_or_else(|(r, f)| Ran::new(r).failed(vec![f]), Ran::new);
     }
     match when(req, scope) {

@@ -5,4 +5,5 @@ pub(crate) mod load;
 pub(crate) mod model;
 pub(crate) mod project;
 pub(crate) mod schema;
+pub(crate) mod segments;
 pub(crate) mod written;

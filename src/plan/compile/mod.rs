@@ -8,6 +8,7 @@ mod file;
 mod file_body;
 mod profile;
 mod request;
+mod stream;
 mod values;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,6 +23,7 @@ use crate::template::Engine;
 
 pub(crate) use checks::header_problem;
 pub(crate) use profile::{list_profiles, profile_path};
+pub(crate) use stream::{RequestStream, Streamed};
 
 /// Where inputs to a run come from; static while compiling.
 #[derive(Clone, Debug, Default)]
@@ -54,6 +56,9 @@ struct At<'a> {
     path: Arc<Path>,
     /// The file's parser events, read once when a number needs its digits.
     events: crate::source::written::Events,
+    /// Lines before `file`'s first line: a streamed request's text is a part
+    /// of its file (see `source::segments`).
+    line_offset: u64,
 }
 
 impl At<'_> {
@@ -63,6 +68,23 @@ impl At<'_> {
             display,
             path: Arc::from(file.path.as_path()),
             events: crate::source::written::Events::default(),
+            line_offset: 0,
+        }
+    }
+
+    /// `part`, a part of its file starting on line `first_line`.
+    fn part<'a>(
+        part: &'a SourceFile,
+        display: &'a str,
+        path: Arc<Path>,
+        first_line: u64,
+    ) -> At<'a> {
+        At {
+            file: part,
+            display,
+            path,
+            events: crate::source::written::Events::default(),
+            line_offset: first_line - 1,
         }
     }
 
@@ -72,14 +94,16 @@ impl At<'_> {
     }
 
     fn loc(&self, l: &serde_saphyr::Location) -> Location {
-        Location::new(self.path.clone(), self.display, Span::from_location(l))
+        let mut span = Span::from_location(l);
+        span.line += self.line_offset;
+        Location::new(self.path.clone(), self.display, span)
     }
 
     fn err(&self, title: impl Into<String>, l: &serde_saphyr::Location) -> Diagnostic {
         if l.line() == 0 {
             return Diagnostic::in_file(title, &self.file.path);
         }
-        self.file.error_at(title, l)
+        self.file.error_at(title, l).moved_down(self.line_offset)
     }
 }
 
@@ -102,6 +126,12 @@ impl Compiler {
 
     /// Compiles one request file and the profiles it names.
     pub fn add_file(&mut self, path: &Path) {
+        if let Some(layout) = crate::source::segments::layout(path, "requests") {
+            if let Some(plan) = self.streamed_file_plan(path, layout) {
+                self.files.push(plan);
+            }
+            return;
+        }
         let file = match SourceFile::read(path) {
             Ok(f) => f,
             Err(d) => return self.errors.push(d),

@@ -1,0 +1,302 @@
+//! Request files in the usual layout (`source::segments`), read from disk
+//! one request at a time: checked whole before a run without keeping any
+//! request, then compiled again request by request while the file runs. A
+//! run's memory then stays flat however many requests a file has.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use super::file::{Head, no_requests, stem};
+use super::{At, Compiler, Inputs};
+use crate::diagnostic::{Diagnostic, display_path};
+use crate::plan::scope_check::Known;
+use crate::plan::{FilePlan, ProfilePlan, ProfileRef, RequestPlan, Requests};
+use crate::source::load::{SourceFile, parse};
+use crate::source::model::{Loc, RequestCount, RequestFile, RequestSpec};
+use crate::source::segments::{Items, Layout};
+use crate::template::Engine;
+
+/// A checked file whose requests are compiled while it runs.
+pub struct Streamed {
+    /// Number of requests.
+    pub count: usize,
+    path: PathBuf,
+    display: String,
+    /// Where the list starts (its `head` is emptied once read).
+    layout: Layout,
+    default_profile: Option<ProfileRef>,
+    /// Names defined before the first request.
+    known: Known,
+    /// The file as it was checked.
+    stamp: Option<Stamp>,
+    context: Arc<Context>,
+}
+
+impl std::fmt::Debug for Streamed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Streamed({}, {} requests)", self.display, self.count)
+    }
+}
+
+/// What compiling a request needs besides its text.
+struct Context {
+    engine: Engine,
+    inputs: Inputs,
+    profiles: BTreeMap<String, Option<Arc<ProfilePlan>>>,
+}
+
+/// A file's length and modification time.
+#[derive(PartialEq, Eq)]
+struct Stamp(u64, Option<SystemTime>);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some(Stamp(meta.len(), meta.modified().ok()))
+}
+
+/// One item of the list, parsed on its own.
+struct Part {
+    file: SourceFile,
+    first_line: u64,
+    specs: Vec<Loc<Box<RequestSpec>>>,
+}
+
+/// The list's items, parsed; ends after the first error.
+struct Parts {
+    path: PathBuf,
+    items: Option<Items<BufReader<File>>>,
+}
+
+impl Parts {
+    fn open(path: &Path, layout: &Layout) -> Result<Parts, Diagnostic> {
+        let cannot = |e: std::io::Error| {
+            Diagnostic::in_file(
+                format!(
+                    "cannot read file: {}",
+                    crate::source::file_kind::io_reason(&e)
+                ),
+                path,
+            )
+        };
+        let mut file = File::open(path).map_err(cannot)?;
+        file.seek(SeekFrom::Start(layout.items_at))
+            .map_err(cannot)?;
+        Ok(Parts {
+            path: path.to_path_buf(),
+            items: Some(Items::new(BufReader::new(file), layout)),
+        })
+    }
+}
+
+impl Iterator for Parts {
+    type Item = Result<Part, Diagnostic>;
+
+    fn next(&mut self) -> Option<Result<Part, Diagnostic>> {
+        let segment = match self.items.as_mut()?.next()? {
+            Ok(s) => s,
+            Err(e) => {
+                self.items = None;
+                let why = crate::source::file_kind::io_reason(&e);
+                return Some(Err(Diagnostic::in_file(
+                    format!("cannot read file: {why}"),
+                    &self.path,
+                )));
+            }
+        };
+        let file = SourceFile {
+            path: self.path.clone(),
+            text: segment.text.into(),
+        };
+        match parse::<Vec<Loc<Box<RequestSpec>>>>(&file, "a request file") {
+            Ok(specs) => Some(Ok(Part {
+                file,
+                first_line: segment.first_line,
+                specs,
+            })),
+            Err(d) => {
+                self.items = None;
+                Some(Err(d.moved_down(segment.first_line - 1)))
+            }
+        }
+    }
+}
+
+impl Compiler {
+    /// Checks a file in the usual layout request by request, keeping none.
+    pub(super) fn streamed_file_plan(
+        &mut self,
+        path: &Path,
+        mut layout: Layout,
+    ) -> Option<FilePlan> {
+        let head = SourceFile {
+            path: path.to_path_buf(),
+            text: format!("{}requests: []\n", std::mem::take(&mut layout.head)).into(),
+        };
+        let model = match parse::<RequestFile<RequestCount>>(&head, "a request file") {
+            Ok(m) => m,
+            Err(d) => {
+                self.errors.push(d);
+                return None;
+            }
+        };
+        let display = display_path(path);
+        let before = self.errors.len();
+        let Head {
+            vars,
+            inputs,
+            default_profile,
+            known,
+        } = self.file_head(&At::new(&head, &display), &model);
+        let stamp = stamp(path);
+        let mut count = 0;
+        let mut names = known.clone();
+        let shared: Arc<Path> = Arc::from(path);
+        match Parts::open(path, &layout) {
+            Err(d) => self.errors.push(d),
+            Ok(parts) => {
+                for part in parts {
+                    let part = match part {
+                        Ok(p) => p,
+                        Err(d) => {
+                            self.errors.push(d);
+                            break;
+                        }
+                    };
+                    let at = At::part(&part.file, &display, shared.clone(), part.first_line);
+                    for spec in &part.specs {
+                        self.compile_request(&at, spec, count, &default_profile, &mut names);
+                        count += 1;
+                    }
+                }
+            }
+        }
+        if count == 0 && self.errors.len() == before {
+            self.errors.push(no_requests(path));
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        let context = Arc::new(Context {
+            engine: self.engine,
+            inputs: self.inputs.clone(),
+            profiles: self.profiles.clone(),
+        });
+        Some(FilePlan {
+            name: model.name.clone().unwrap_or_else(|| stem(path)),
+            tags: model.tags,
+            vars,
+            inputs,
+            requests: Requests::Streamed(Box::new(Streamed {
+                count,
+                path: path.to_path_buf(),
+                display: display.clone(),
+                layout,
+                default_profile,
+                known,
+                stamp,
+                context,
+            })),
+            display,
+            source: head,
+        })
+    }
+}
+
+impl Streamed {
+    /// The file's requests, read and compiled one at a time.
+    pub(crate) fn open(&self) -> RequestStream {
+        let ctx = &self.context;
+        let compiler = Compiler {
+            engine: ctx.engine,
+            inputs: ctx.inputs.clone(),
+            errors: Vec::new(),
+            profiles: ctx.profiles.clone(),
+            files: Vec::new(),
+        };
+        let parts = if stamp(&self.path) == self.stamp {
+            Parts::open(&self.path, &self.layout)
+        } else {
+            Err(Diagnostic::in_file(
+                "the file changed after it was checked; its other requests are not run",
+                &self.path,
+            )
+            .with_hint("run again"))
+        };
+        let (parts, failed) = match parts {
+            Ok(p) => (Some(p), None),
+            Err(d) => (None, Some(d)),
+        };
+        RequestStream {
+            compiler,
+            parts,
+            failed,
+            path: Arc::from(self.path.as_path()),
+            display: self.display.clone(),
+            default_profile: self.default_profile.clone(),
+            known: self.known.clone(),
+            index: 0,
+            ready: std::collections::VecDeque::new(),
+        }
+    }
+}
+
+/// A streamed file's requests; an error ends it.
+pub struct RequestStream {
+    compiler: Compiler,
+    parts: Option<Parts>,
+    failed: Option<Diagnostic>,
+    path: Arc<Path>,
+    display: String,
+    default_profile: Option<ProfileRef>,
+    known: Known,
+    index: usize,
+    ready: std::collections::VecDeque<RequestPlan>,
+}
+
+impl Iterator for RequestStream {
+    type Item = Result<RequestPlan, Diagnostic>;
+
+    fn next(&mut self) -> Option<Result<RequestPlan, Diagnostic>> {
+        loop {
+            if let Some(r) = self.ready.pop_front() {
+                return Some(Ok(r));
+            }
+            if let Some(d) = self.failed.take() {
+                return Some(Err(d));
+            }
+            let part = match self.parts.as_mut()?.next()? {
+                Ok(p) => p,
+                Err(d) => {
+                    self.parts = None;
+                    return Some(Err(d));
+                }
+            };
+            let at = At::part(
+                &part.file,
+                &self.display,
+                self.path.clone(),
+                part.first_line,
+            );
+            for spec in &part.specs {
+                let plan = self.compiler.compile_request(
+                    &at,
+                    spec,
+                    self.index,
+                    &self.default_profile,
+                    &mut self.known,
+                );
+                self.ready.extend(plan);
+                self.index += 1;
+            }
+            if let Some(d) = self.compiler.errors.drain(..).next() {
+                self.parts = None;
+                self.ready.clear();
+                return Some(Err(d));
+            }
+        }
+    }
+}
