@@ -305,6 +305,9 @@ fn note(failed: &mut Option<std::io::Error>, result: std::io::Result<()>) {
     }
 }
 
+/// How long the reporter waits for more events after writing a batch.
+const BATCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// The thread that feeds events to the writers; it ends when every sender
 /// is dropped and returns the first write error.
 fn spawn_reporter(
@@ -315,17 +318,24 @@ fn spawn_reporter(
     std::thread::spawn(move || {
         let mut fan = PathOrder::new(Fanout(writers));
         let mut failed = None;
-        // Output is buffered and flushed whenever no event is waiting: one
-        // write per burst instead of one per line, and nothing held back
+        // Output is buffered and written once per batch. After a batch the
+        // thread pauses, unparked, before looking again: a busy run sends an
+        // event every few tens of µs, and a parked receiver would cost each
+        // of them a futex wake-up and a context switch. An empty look ends
+        // the batch and parks until the next event, so nothing is held back
         // while the run waits on the network.
         while let Ok(first) = rx.recv() {
             let mut next = Some(first);
-            while let Some(event) = next {
-                let event = crate::runner::masked::masked(event, &redactor);
-                note(&mut failed, fan.event(&event));
+            while next.is_some() {
+                while let Some(event) = next {
+                    let event = crate::runner::masked::masked(event, &redactor);
+                    note(&mut failed, fan.event(&event));
+                    next = rx.try_recv().ok();
+                }
+                note(&mut failed, fan.flush());
+                std::thread::sleep(BATCH_PAUSE);
                 next = rx.try_recv().ok();
             }
-            note(&mut failed, fan.flush());
         }
         note(&mut failed, fan.finish());
         failed

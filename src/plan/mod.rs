@@ -66,7 +66,7 @@ impl Requests {
     pub fn iter(&self) -> RequestIter<'_> {
         match self {
             Requests::Held(v) => RequestIter::Held(v.iter()),
-            Requests::Streamed(s) => RequestIter::Streamed(Box::new(s.open())),
+            Requests::Streamed(s) => RequestIter::Streamed(s.open()),
         }
     }
 
@@ -107,7 +107,7 @@ impl std::ops::Deref for Req<'_> {
 
 pub enum RequestIter<'a> {
     Held(std::slice::Iter<'a, RequestPlan>),
-    Streamed(Box<compile::RequestStream>),
+    Streamed(compile::RequestStream),
 }
 
 impl<'a> Iterator for RequestIter<'a> {
