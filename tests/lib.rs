@@ -45,6 +45,7 @@ mod schema_document;
 mod server_input;
 mod signals;
 mod smoke;
+mod streamed_files;
 #[allow(dead_code)]
 mod test;
 mod wire_charsets;

@@ -65,7 +65,8 @@ struct Part {
     specs: Vec<Loc<Box<RequestSpec>>>,
 }
 
-/// The list's items, parsed; ends after the first error.
+/// The list's items, parsed; an item that does not parse is an error and
+/// the next is read all the same (each item is a document of its own).
 struct Parts {
     path: PathBuf,
     items: Option<Items<BufReader<File>>>,
@@ -117,10 +118,7 @@ impl Iterator for Parts {
                 first_line: segment.first_line,
                 specs,
             })),
-            Err(d) => {
-                self.items = None;
-                Some(Err(d.moved_down(segment.first_line - 1)))
-            }
+            Err(d) => Some(Err(d.moved_down(segment.first_line - 1))),
         }
     }
 }
@@ -163,7 +161,8 @@ impl Compiler {
                         Ok(p) => p,
                         Err(d) => {
                             self.errors.push(d);
-                            break;
+                            count += 1;
+                            continue;
                         }
                     };
                     let at = At::part(&part.file, &display, shared.clone(), part.first_line);

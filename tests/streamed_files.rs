@@ -1,0 +1,170 @@
+//! Kind: a request file read one request at a time (the usual layout:
+//! `requests:` last, block items, no anchors; issue 11) runs, fails and
+//! reports exactly as the same file read whole. Each case is run twice:
+//! as written, and with a key after the list, which makes it read whole.
+
+use crate::support::{Project, TestServer};
+
+/// Captures across items, comments and blank lines between them, a block
+/// scalar whose lines look like items, a flow map over two lines, numbers
+/// as written, a failure on a late line and a skip after it.
+const FILE: &str = r#"name: alike
+vars:
+  n: 2
+requests:
+  # the first
+  - name: first
+    url: "{URL}/json"
+    expect:
+      json: { $.data.totalCount: 2, $.ratio: 0.50 }
+    capture: { count: $.data.totalCount }
+
+  - name: second
+    method: POST
+    url: "{URL}/echo/{{ count }}"
+    body: |
+      - not an item
+      {{ n }}
+    expect: {
+      status: 200, json: { $.path: /echo/2, $.body: "- not an item\n2\n" } }
+  - name: third
+    url: "{URL}/json"
+    expect:
+      json:
+        $.data.totalCount: 3
+  - name: fourth
+    url: "{URL}/json"
+"#;
+
+fn run_both(file: &str, args: &[&str]) -> (crate::support::raw::Run, crate::support::raw::Run) {
+    let server = TestServer::start();
+    if args.contains(&"--dry-run") {
+        server.expect_no_hits();
+    }
+    let streamed = Project::new();
+    streamed.request_file("requests/a.yaml", &server, file);
+    let whole = Project::new();
+    whole.request_file("requests/a.yaml", &server, &format!("{file}tags: [x]\n"));
+    (streamed.run(args), whole.run(args))
+}
+
+#[test]
+fn a_file_read_request_by_request_runs_and_fails_like_one_read_whole() {
+    let (streamed, whole) = run_both(FILE, &["run"]);
+    streamed.assert_code(1);
+    assert_eq!(streamed.stdout, whole.stdout);
+    assert_eq!(streamed.stderr, whole.stderr);
+    let located: Vec<&str> = streamed
+        .stdout
+        .lines()
+        .filter(|l| l.contains("requests/a.yaml:"))
+        .collect();
+    assert_eq!(located, ["     --> requests/a.yaml:24:28"]);
+}
+
+#[test]
+fn a_dry_run_and_a_json_report_of_a_file_read_request_by_request_match_one_read_whole() {
+    let (streamed, whole) = run_both(FILE, &["run", "--dry-run", "--report", "json:-"]);
+    streamed.assert_code(0);
+    assert_eq!(
+        zero_durations(&streamed.stdout),
+        zero_durations(&whole.stdout)
+    );
+}
+
+/// The report with every `"duration_ms"` set to 0: the one thing two runs
+/// may not share.
+fn zero_durations(report: &str) -> String {
+    let key = "\"duration_ms\":";
+    let mut out = String::new();
+    let mut rest = report;
+    while let Some(at) = rest.find(key) {
+        out.push_str(&rest[..at + key.len()]);
+        out.push('0');
+        rest = rest[at + key.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Problems in several items: each item is read on its own, so every one
+/// is reported, at its line in the file.
+const BROKEN: &str = r#"name: broken
+requests:
+  - name: first
+    url: "{URL}/json"
+  - name: second
+    urll: "x"
+  - name: third
+    url: "{{ nope }}/x"
+  - name: fourth
+    url: "{URL}/json"
+    expect: { status: 200
+  - name: fifth
+    url: "{URL}/json"
+"#;
+
+#[test]
+fn every_problem_of_a_file_read_request_by_request_is_reported_at_its_line() {
+    let server = TestServer::start();
+    server.expect_no_hits();
+    let p = Project::new();
+    p.request_file("requests/a.yaml", &server, BROKEN);
+    let run = p.run(&["validate"]);
+    run.assert_code(2);
+    assert_eq!(
+        run.stderr,
+        r#"error: unknown key `urll` in a request file
+  --> requests/a.yaml:6:5
+  |
+6 |     urll: "x"
+  |     ^^^^
+  = hint: did you mean `url`?
+error: undefined variable `nope`
+  --> requests/a.yaml:8:10
+  |
+8 |     url: "{{ nope }}/x"
+  |          ^^^^^^^^^^^^^^
+  = hint: define it in `vars:`, with --var, in an environment of sesame.yaml, or capture it in an earlier request
+error: unclosed bracket '{'
+   --> requests/a.yaml:11:13
+   |
+11 |     expect: { status: 200
+   |             ^
+   = hint: check the indentation and the quotes on this line and the one before
+3 problems found; nothing was sent
+"#
+    );
+    assert_eq!(p.run(&["run"]).code, 2);
+}
+
+#[test]
+fn files_outside_the_usual_layout_are_read_whole() {
+    let server = TestServer::start();
+    let p = Project::new();
+    for (name, text) in [
+        // an anchor used by a later item
+        (
+            "anchors",
+            "requests:\n  - url: &u \"{URL}/json\"\n  - url: *u\n",
+        ),
+        // flow style
+        (
+            "flow",
+            "requests: [{url: \"{URL}/json\"}, {url: \"{URL}/json\"}]\n",
+        ),
+        // a key after the list
+        (
+            "after",
+            "requests:\n  - url: \"{URL}/json\"\n  - url: \"{URL}/json\"\nname: after\n",
+        ),
+    ] {
+        p.request_file(&format!("requests/{name}.yaml"), &server, text);
+    }
+    let run = p.run(&["run"]);
+    run.assert_code(0);
+    assert_eq!(
+        run.stdout.lines().last(),
+        Some("6 passed, 0 failed, 0 skipped (3 files) in 0.00s")
+    );
+}
