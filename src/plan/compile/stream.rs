@@ -364,3 +364,46 @@ impl Iterator for Compiling {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::functions::FixedTotp;
+
+    fn checked(path: &Path) -> FilePlan {
+        let engine = Engine::new(Arc::new(FixedTotp("000000")));
+        let mut c = Compiler::new(engine, Inputs::default());
+        c.add_file(path);
+        c.finish().expect("valid").files.remove(0)
+    }
+
+    fn names(plan: &FilePlan) -> Vec<Result<String, String>> {
+        plan.requests
+            .iter()
+            .map(|r| r.map(|r| r.name.clone()).map_err(|d| d.title))
+            .collect()
+    }
+
+    #[test]
+    fn a_streamed_file_is_compiled_again_as_it_runs_and_refused_once_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        let text = "requests:\n  - name: one\n    url: http://127.0.0.1:9/a\n  - name: two\n    url: http://127.0.0.1:9/b\n";
+        std::fs::write(&path, text).unwrap();
+        let plan = checked(&path);
+        assert!(matches!(plan.requests, Requests::Streamed(_)));
+        assert_eq!(plan.requests.len(), 2);
+        assert_eq!(names(&plan), [Ok("one".to_string()), Ok("two".to_string())]);
+        std::fs::write(
+            &path,
+            format!("{text}  - name: three\n    url: http://127.0.0.1:9/c\n"),
+        )
+        .unwrap();
+        assert_eq!(
+            names(&plan),
+            [Err(
+                "the file changed after it was checked; its other requests are not run".to_string()
+            )]
+        );
+    }
+}
