@@ -76,7 +76,8 @@ pub(super) fn lint(
             let expr = parse_expr(single_expression(source)?).ok()?;
             facts.expr(&expr);
         }
-        Tpl::Template(_, source) => {
+        Tpl::Parts(_) | Tpl::Template(..) => {
+            let source = tpl.source();
             let stmt = parse(source, "<template>", Default::default(), Default::default()).ok()?;
             facts.stmt(&stmt);
         }

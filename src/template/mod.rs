@@ -1,20 +1,22 @@
 //! Every string value in a request file is a minijinja template. Templates
-//! are compiled once, when files load; rendering looks names up in a
-//! [`Scope`] of layers. A string that is exactly one `{{ expression }}` keeps
-//! the expression's type, so `count: "{{ n }}"` sends a number.
+//! are compiled when files load; rendering looks names up in a [`Scope`] of
+//! layers. A string that is exactly one `{{ expression }}` keeps the
+//! expression's type, so `count: "{{ n }}"` sends a number.
 
 pub(crate) mod functions;
 mod lint;
 pub(crate) mod number;
+mod parts;
 pub(crate) mod scope;
 pub(crate) mod unknown;
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use minijinja::{Environment, Expression, Template, UndefinedBehavior, Value};
 
 pub use functions::TotpProvider;
+pub(crate) use parts::Parts;
 pub(crate) use scope::{Layer, Scope, layer};
 
 /// Names templates may call that are not variables.
@@ -48,7 +50,13 @@ impl std::fmt::Display for TemplateError {
 /// The template environment of one run.
 #[derive(Clone, Copy)]
 pub struct Engine {
-    env: &'static Environment<'static>,
+    shared: &'static Shared,
+}
+
+struct Shared {
+    env: Environment<'static>,
+    /// The sources of full templates, one copy per distinct text.
+    sources: Mutex<HashSet<&'static str>>,
 }
 
 impl Engine {
@@ -61,34 +69,83 @@ impl Engine {
         env.set_recursion_limit(100);
         functions::register(&mut env, totp);
         Engine {
-            env: Box::leak(Box::new(env)),
+            shared: Box::leak(Box::new(Shared {
+                env,
+                sources: Mutex::default(),
+            })),
         }
     }
 
-    /// Compiles one string.
+    /// Compiles one string: a [`Tpl::Literal`] without template syntax, a
+    /// [`Tpl::Expr`] for exactly one `{{ expression }}`, [`Tpl::Parts`] for
+    /// text with `{{ expression }}` blocks, else a [`Tpl::Template`]. Errs
+    /// with `template syntax error: ...` when the string does not parse.
     pub fn compile(&self, source: &str) -> Result<Tpl, TemplateError> {
         if !has_syntax(source) {
             return Ok(Tpl::Literal(source.to_string()));
         }
-        let source: &'static str = Box::leak(source.to_string().into_boxed_str());
         if let Some(expr) = single_expression(source) {
             return self
+                .shared
                 .env
-                .compile_expression(expr)
-                .map(|e| Tpl::Expr(Box::new(e), source))
+                .compile_expression_owned(expr.to_string())
+                .map(|e| Tpl::Expr(Box::new(e), source.to_string()))
                 .map_err(|e| syntax_error(&e));
         }
-        self.env
+        if let Some(parts) = Parts::split(&self.shared.env, source) {
+            return Ok(Tpl::Parts(parts));
+        }
+        self.compile_template(source)
+    }
+
+    /// Compiles `source` as a full minijinja template.
+    fn compile_template(&self, source: &str) -> Result<Tpl, TemplateError> {
+        let source = self.intern(source);
+        self.shared
+            .env
             .template_from_str(source)
             .map(|t| Tpl::Template(Box::new(t), source))
             .map_err(|e| syntax_error(&e))
+    }
+
+    /// A `'static` copy of `source`, made once per distinct text.
+    ///
+    /// minijinja has no owned form of `template_from_str`: a `Template` of
+    /// the process-wide environment borrows its source for `'static`, so the
+    /// source is leaked. The runner compiles each request just before it is
+    /// sent and drops it after, so a leak per compile would grow with the
+    /// number of requests; interning bounds it by the distinct `{% %}`
+    /// templates of the user's files. The common templates never get here
+    /// (see [`Parts`]).
+    fn intern(&self, source: &str) -> &'static str {
+        let mut sources = self
+            .shared
+            .sources
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(interned) = sources.get(source) {
+            return interned;
+        }
+        let interned: &'static str = Box::leak(source.into());
+        sources.insert(interned);
+        interned
+    }
+
+    /// How many sources were leaked, for tests that nothing else is.
+    #[cfg(test)]
+    fn interned(&self) -> usize {
+        self.shared
+            .sources
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     /// The first problem of `tpl` known before it renders: unknown filters,
     /// tests and functions, wrong arguments to sesame's functions, and
     /// `env.NAME` of variables outside `env_names` (when given).
     pub fn lint(&self, tpl: &Tpl, env_names: Option<&BTreeSet<String>>) -> Option<TemplateError> {
-        lint::lint(self.env, tpl, env_names)
+        lint::lint(&self.shared.env, tpl, env_names)
     }
 
     /// Compiles every string inside a YAML value.
@@ -154,8 +211,12 @@ fn syntax_error(e: &minijinja::Error) -> TemplateError {
 /// A compiled string.
 pub enum Tpl {
     Literal(String),
-    /// Exactly one `{{ expression }}`: keeps its type.
-    Expr(Box<Expression<'static, 'static>>, &'static str),
+    /// Exactly one `{{ expression }}`: keeps its type. The expression owns
+    /// its text; the string is the whole source.
+    Expr(Box<Expression<'static, 'static>>, String),
+    /// Text and `{{ expression }}` blocks, rendered as a template would be.
+    Parts(Parts),
+    /// Anything else; the source is interned by the [`Engine`].
     Template(Box<Template<'static, 'static>>, &'static str),
 }
 
@@ -168,8 +229,9 @@ impl std::fmt::Debug for Tpl {
 impl Tpl {
     pub fn source(&self) -> &str {
         match self {
-            Tpl::Literal(s) => s,
-            Tpl::Expr(_, s) | Tpl::Template(_, s) => s,
+            Tpl::Literal(s) | Tpl::Expr(_, s) => s,
+            Tpl::Parts(p) => p.source(),
+            Tpl::Template(_, s) => s,
         }
     }
 
@@ -188,14 +250,22 @@ impl Tpl {
                     None => v.to_string(),
                 })
             }
-            Tpl::Template(t, _) => {
-                t.render(scope.to_value())
-                    .or_else(|e| match self.reads_unknown(scope) {
-                        true => Ok(unknown::Unknown::derived().to_string()),
-                        false => Err(self.runtime_error(&e, scope)),
-                    })
-            }
+            Tpl::Parts(p) => self.unless_unknown(p.render(&scope.to_value()), scope),
+            Tpl::Template(t, _) => self.unless_unknown(t.render(scope.to_value()), scope),
         }
+    }
+
+    /// `rendered`, or its error as sesame words it; a template that reads a
+    /// stand-in renders as unknown instead of failing.
+    fn unless_unknown(
+        &self,
+        rendered: Result<String, minijinja::Error>,
+        scope: &Scope,
+    ) -> Result<String, TemplateError> {
+        rendered.or_else(|e| match self.reads_unknown(scope) {
+            true => Ok(unknown::Unknown::derived().to_string()),
+            false => Err(self.runtime_error(&e, scope)),
+        })
     }
 
     /// True when the template reads a stand-in for what only a login gives
@@ -242,6 +312,7 @@ impl Tpl {
         let names = match self {
             Tpl::Literal(_) => return BTreeSet::new(),
             Tpl::Expr(e, _) => e.undeclared_variables(false),
+            Tpl::Parts(p) => p.undeclared_variables(false),
             Tpl::Template(t, _) => t.undeclared_variables(false),
         };
         names
@@ -255,6 +326,7 @@ impl Tpl {
         let names = match self {
             Tpl::Literal(_) => return BTreeSet::new(),
             Tpl::Expr(e, _) => e.undeclared_variables(true),
+            Tpl::Parts(p) => p.undeclared_variables(true),
             Tpl::Template(t, _) => t.undeclared_variables(true),
         };
         names.into_iter().collect()
