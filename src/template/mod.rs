@@ -10,7 +10,7 @@ mod parts;
 pub(crate) mod scope;
 pub(crate) mod unknown;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use minijinja::{Environment, Expression, Template, UndefinedBehavior, Value};
@@ -57,7 +57,15 @@ struct Shared {
     env: Environment<'static>,
     /// The sources of full templates, one copy per distinct text.
     sources: Mutex<HashSet<&'static str>>,
+    /// Compiled expressions by source, shared by every template that holds
+    /// them: a big file compiles `base_url` once, not once per request. At
+    /// most [`EXPRESSIONS_KEPT`]; emptied when full, so it stays small
+    /// whatever the files hold (a compiled expression keeps ~8 KiB).
+    expressions: Mutex<HashMap<String, Arc<Expression<'static, 'static>>>>,
 }
+
+/// The most compiled expressions the engine keeps for reuse.
+const EXPRESSIONS_KEPT: usize = 128;
 
 impl Engine {
     /// Builds the environment. It lives for the rest of the process: compiled
@@ -72,6 +80,7 @@ impl Engine {
             shared: Box::leak(Box::new(Shared {
                 env,
                 sources: Mutex::default(),
+                expressions: Mutex::default(),
             })),
         }
     }
@@ -86,16 +95,37 @@ impl Engine {
         }
         if let Some(expr) = single_expression(source) {
             return self
-                .shared
-                .env
-                .compile_expression_owned(expr.to_string())
-                .map(|e| Tpl::Expr(Box::new(e), source.to_string()))
+                .expression(expr)
+                .map(|e| Tpl::Expr(e, source.to_string()))
                 .map_err(|e| syntax_error(&e));
         }
-        if let Some(parts) = Parts::split(&self.shared.env, source) {
+        if let Some(parts) = Parts::split(*self, source) {
             return Ok(Tpl::Parts(parts));
         }
         self.compile_template(source)
+    }
+
+    /// `expr` compiled, or the copy compiled before.
+    pub(crate) fn expression(
+        &self,
+        expr: &str,
+    ) -> Result<Arc<Expression<'static, 'static>>, minijinja::Error> {
+        let lock = || {
+            self.shared
+                .expressions
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        if let Some(e) = lock().get(expr) {
+            return Ok(e.clone());
+        }
+        let compiled = Arc::new(self.shared.env.compile_expression_owned(expr.to_string())?);
+        let mut kept = lock();
+        if kept.len() >= EXPRESSIONS_KEPT {
+            kept.clear();
+        }
+        kept.insert(expr.to_string(), compiled.clone());
+        Ok(compiled)
     }
 
     /// Compiles `source` as a full minijinja template.
@@ -213,7 +243,7 @@ pub enum Tpl {
     Literal(String),
     /// Exactly one `{{ expression }}`: keeps its type. The expression owns
     /// its text; the string is the whole source.
-    Expr(Box<Expression<'static, 'static>>, String),
+    Expr(Arc<Expression<'static, 'static>>, String),
     /// Text and `{{ expression }}` blocks, rendered as a template would be.
     Parts(Parts),
     /// Anything else; the source is interned by the [`Engine`].

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::fmt::Write;
 use std::ops::Range;
 
-use minijinja::{Environment, Error, ErrorKind, Expression, Value};
+use minijinja::{Error, ErrorKind, Expression, Value};
 
 /// A template of text and `{{ expression }}` blocks.
 pub struct Parts {
@@ -20,7 +20,7 @@ pub struct Parts {
 enum Part {
     /// A range of `source`.
     Text(Range<usize>),
-    Expr(Box<Expression<'static, 'static>>),
+    Expr(std::sync::Arc<Expression<'static, 'static>>),
 }
 
 impl Parts {
@@ -28,7 +28,7 @@ impl Parts {
     /// holds anything else (`{%`, `{#`, whitespace control, braces inside an
     /// expression) or an expression that does not compile: the full template
     /// path then gives the answer, and the error message, it always gave.
-    pub(super) fn split(env: &'static Environment<'static>, source: &str) -> Option<Parts> {
+    pub(super) fn split(engine: super::Engine, source: &str) -> Option<Parts> {
         if source.contains("{%") || source.contains("{#") {
             return None;
         }
@@ -47,8 +47,7 @@ impl Parts {
             if !plain_expression(inner) {
                 return None;
             }
-            let expr = env.compile_expression_owned(inner.to_string()).ok()?;
-            parts.push(Part::Expr(Box::new(expr)));
+            parts.push(Part::Expr(engine.expression(inner).ok()?));
             at = close + 2;
         }
         if at < source.len() {

@@ -46,6 +46,9 @@ pub struct Compiler {
     errors: Vec<Diagnostic>,
     profiles: BTreeMap<String, Option<Arc<ProfilePlan>>>,
     files: Vec<FilePlan>,
+    /// The files were checked already: names in templates are not looked
+    /// up again (a streamed file's requests compiled while it runs).
+    checked: bool,
 }
 
 /// Where in which file a node sits.
@@ -113,6 +116,7 @@ impl Compiler {
             engine,
             inputs,
             errors: Vec::new(),
+            checked: false,
             profiles: BTreeMap::new(),
             files: Vec::new(),
         };

@@ -239,6 +239,7 @@ impl Streamed {
             engine: ctx.engine,
             inputs: ctx.inputs.clone(),
             errors: Vec::new(),
+            checked: true,
             profiles: ctx.profiles.clone(),
             files: Vec::new(),
         };

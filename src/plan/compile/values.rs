@@ -92,6 +92,9 @@ impl Compiler {
         l: &serde_saphyr::Location,
         known: &Known,
     ) {
+        if self.checked {
+            return;
+        }
         // Unknown functions first: `foo()` is not an undefined variable.
         if let Some(e) = self.engine.lint(t, self.inputs.env_names.as_ref()) {
             self.errors.push(template_error(at, e, l));
