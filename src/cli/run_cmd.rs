@@ -105,7 +105,9 @@ pub(crate) fn run(args: &RunArgs, out: &Output) -> i32 {
         Ok(i) => i,
         Err(d) => return print_diagnostics(out, &d),
     };
-    let jobs = jobs(args);
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let writers = match writers(args, out, &reports, &files, jobs, redactor.clone()) {
         Ok(w) => w,
         Err(d) => return print_diagnostics(out, &[d]),
@@ -113,7 +115,6 @@ pub(crate) fn run(args: &RunArgs, out: &Output) -> i32 {
     if args.insecure {
         out.warn("--insecure: TLS certificates are NOT verified; anyone on the network path can read and change this traffic");
     }
-    let client_opts = session.tls.clone();
     let client = match http_client(&session.tls) {
         Ok(c) => c,
         Err(d) => return print_diagnostics(out, &[d]),
@@ -140,9 +141,9 @@ pub(crate) fn run(args: &RunArgs, out: &Output) -> i32 {
     if let Some(note) = proxy_note(&args.network).filter(|_| rt.flags.verbose) {
         rt.message(Level::Info, note);
     }
-    // Single-threaded: with `--jobs` > 1 each worker has a runtime of its
-    // own (runner::workers); this one waits for them and logs out.
-    let runtime = match tokio_runtime(true) {
+    // One file at a time needs no second thread: a single-threaded runtime
+    // saves a cross-thread wake-up per request.
+    let runtime = match tokio_runtime(jobs == 1 || files.len() <= 1) {
         Ok(r) => r,
         Err(d) => return print_diagnostics(out, &[d]),
     };
@@ -153,19 +154,12 @@ pub(crate) fn run(args: &RunArgs, out: &Output) -> i32 {
             inputs,
             jobs,
             env: env_name,
-            client: client_opts,
         },
     ));
     drop(rt);
     totp.clear_events();
     runtime.shutdown_background();
     reported(out, reporter, code)
-}
-
-/// `--jobs`, by default the number of cores.
-fn jobs(args: &RunArgs) -> usize {
-    args.jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
 }
 
 /// The run's exit code once every report is written: a report that could

@@ -303,7 +303,7 @@ impl Session {
             exchange,
             base: self.base,
             cli_vars: self.cli_vars,
-            auth: Arc::new(crate::auth::manager::AuthManager::new(profiles, ctx)),
+            auth: crate::auth::manager::AuthManager::new(profiles, ctx),
             flags,
             tally: Default::default(),
         }

@@ -22,12 +22,6 @@ pub(crate) struct FileStats {
 }
 
 impl FileStats {
-    pub(crate) fn add(&mut self, other: &FileStats) {
-        self.passed += other.passed;
-        self.failed += other.failed;
-        self.skipped += other.skipped;
-    }
-
     fn count(&mut self, outcome: &Outcome) {
         match outcome {
             Outcome::Passed => self.passed += 1,

@@ -9,4 +9,3 @@ pub(crate) mod masked;
 pub(crate) mod request;
 pub(crate) mod run;
 pub(crate) mod runtime;
-pub(crate) mod workers;

@@ -13,7 +13,6 @@ use crate::plan::FilePlan;
 use crate::report::event::{Event, RunEnd, RunStart};
 use crate::runner::file::{FileStats, run_file};
 use crate::runner::runtime::Runtime;
-use crate::runner::workers::{self, Waiting, Workers};
 use crate::signal::{Signals, Stop};
 
 pub(crate) struct RunInput {
@@ -22,8 +21,6 @@ pub(crate) struct RunInput {
     pub inputs: Vec<HashMap<String, Value>>,
     pub jobs: usize,
     pub env: Option<String>,
-    /// How each worker's HTTP client connects (`--jobs` > 1).
-    pub client: crate::http::ClientOptions,
 }
 
 /// Runs the logout steps of every profile that logged in; a stop signal
@@ -54,38 +51,55 @@ pub(crate) async fn execute(rt: Arc<Runtime>, input: RunInput) -> i32 {
         env: input.env.clone(),
         dry_run: rt.flags.dry_run,
     }));
+    let permits = Arc::new(Semaphore::new(input.jobs.max(1)));
+    let mut tasks = JoinSet::new();
+    let mut total = FileStats::default();
     let mut signals = Signals::listen();
-    let count = input.jobs.min(input.files.len());
-    let waiting: Vec<Waiting> = input
-        .files
-        .iter()
-        .cloned()
-        .zip(input.inputs)
-        .enumerate()
-        .map(|(index, (file, inputs))| (index, file, inputs))
-        .collect();
-    let (mut workers, waiting) = if count > 1 {
-        match workers::start(&rt, &input.client, waiting, count) {
-            Ok(w) => (Some(w), Vec::new()),
-            Err(back) => (None, back),
-        }
-    } else {
-        (None, waiting)
-    };
-    let (total, stopped) = match &mut workers {
-        Some(w) => on_workers(w, &mut signals).await,
-        None => here(&rt, waiting, input.jobs, &mut signals).await,
+    let stopped = tokio::select! {
+        _ = async {
+            // Files start in path order: each takes its permit before it is
+            // spawned, so `--jobs 1` runs them one after the other in order.
+            let mut names = HashMap::new();
+            for (index, (file, inputs)) in input.files.iter().cloned().zip(input.inputs).enumerate() {
+                let Ok(permit) = permits.clone().acquire_owned().await else { break };
+                let rt = rt.clone();
+                let path = file.display.clone();
+                let task = tasks.spawn(async move {
+                    let _permit = permit;
+                    run_file(rt, index, &file, inputs).await
+                });
+                names.insert(task.id(), path);
+            }
+            while let Some(done) = tasks.join_next_with_id().await {
+                match done {
+                    Ok((_, s)) => {
+                        total.passed += s.passed;
+                        total.failed += s.failed;
+                        total.skipped += s.skipped;
+                    }
+                    // A file that did not finish fails the run: a CI job
+                    // must never go green with a file's requests counted nowhere.
+                    Err(e) => {
+                        total.failed += 1;
+                        let path = names.get(&e.id()).map_or("a file", String::as_str);
+                        rt.message(
+                            crate::report::event::Level::Error,
+                            format!("{path} did not finish: an internal error stopped it (please report this)"),
+                        );
+                    }
+                }
+            }
+        } => None,
+        stop = signals.next() => Some(stop),
     };
     if let Some(stop) = stopped {
+        tasks.abort_all();
         rt.message(
             crate::report::event::Level::Warning,
             format!("{}: logging out", stop.said()),
         );
     }
     let stopped = log_out(&rt, &mut signals, stopped).await;
-    if let Some(w) = workers {
-        w.release();
-    }
     let (passed, failed, skipped) = rt.tally.counts();
     let code = if let Some(stop) = stopped {
         stop.exit_code()
@@ -105,71 +119,4 @@ pub(crate) async fn execute(rt: Arc<Runtime>, input: RunInput) -> i32 {
         exit_code: code,
     }));
     code
-}
-
-/// Runs the files on this thread's runtime, at most `jobs` at a time;
-/// returns their stats and the stop signal that ended them, if any.
-async fn here(
-    rt: &Arc<Runtime>,
-    waiting: Vec<Waiting>,
-    jobs: usize,
-    signals: &mut Signals,
-) -> (FileStats, Option<Stop>) {
-    let permits = Arc::new(Semaphore::new(jobs.max(1)));
-    let mut tasks = JoinSet::new();
-    let mut total = FileStats::default();
-    let stopped = tokio::select! {
-        _ = async {
-            // Files start in path order: each takes its permit before it is
-            // spawned, so `--jobs 1` runs them one after the other in order.
-            let mut names = HashMap::new();
-            for (index, file, inputs) in waiting {
-                let Ok(permit) = permits.clone().acquire_owned().await else { break };
-                let rt = rt.clone();
-                let path = file.display.clone();
-                let task = tasks.spawn(async move {
-                    let _permit = permit;
-                    run_file(rt, index, &file, inputs).await
-                });
-                names.insert(task.id(), path);
-            }
-            while let Some(done) = tasks.join_next_with_id().await {
-                match done {
-                    Ok((_, s)) => total.add(&s),
-                    // A file that did not finish fails the run: a CI job
-                    // must never go green with a file's requests counted nowhere.
-                    Err(e) => {
-                        total.failed += 1;
-                        let path = names.get(&e.id()).map_or("a file", String::as_str);
-                        rt.message(
-                            crate::report::event::Level::Error,
-                            format!("{path} did not finish: an internal error stopped it (please report this)"),
-                        );
-                    }
-                }
-            }
-        } => None,
-        stop = signals.next() => Some(stop),
-    };
-    if stopped.is_some() {
-        tasks.abort_all();
-    }
-    (total, stopped)
-}
-
-/// Waits for the workers' files; a stop signal cancels those running.
-async fn on_workers(workers: &mut Workers, signals: &mut Signals) -> (FileStats, Option<Stop>) {
-    let mut total = FileStats::default();
-    let stopped = tokio::select! {
-        _ = async {
-            while let Some(s) = workers.next().await {
-                total.add(&s);
-            }
-        } => None,
-        stop = signals.next() => Some(stop),
-    };
-    if stopped.is_some() {
-        workers.cancel();
-    }
-    (total, stopped)
 }

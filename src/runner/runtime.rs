@@ -15,11 +15,11 @@ pub(crate) struct Runtime {
     pub base: Scope,
     /// `--var`: wins over a file's vars and inputs.
     pub cli_vars: Layer,
-    pub auth: Arc<AuthManager>,
+    pub auth: AuthManager,
     pub flags: Flags,
     /// Results emitted so far: the summary counts them, also when a signal
     /// ends the run with files unfinished.
-    pub tally: Arc<Tally>,
+    pub tally: Tally,
 }
 
 /// Passed, failed and skipped results, counted as they are emitted.
@@ -62,19 +62,6 @@ pub(crate) struct Flags {
 }
 
 impl Runtime {
-    /// The same run, sending request files' requests through `client`: a
-    /// worker thread's own connections (see `runner::workers`).
-    pub(crate) fn with_client(&self, client: reqwest::Client) -> Runtime {
-        Runtime {
-            exchange: Arc::new(self.exchange.with_client(client)),
-            base: self.base.clone(),
-            cli_vars: self.cli_vars.clone(),
-            auth: self.auth.clone(),
-            flags: self.flags,
-            tally: self.tally.clone(),
-        }
-    }
-
     pub(crate) fn emit(&self, event: Event) {
         self.exchange.emit(event);
     }
