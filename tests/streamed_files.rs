@@ -168,3 +168,49 @@ fn files_outside_the_usual_layout_are_read_whole() {
         Some("6 passed, 0 failed, 0 skipped (3 files) in 0.00s")
     );
 }
+
+/// Kind: files checked on several threads (`--jobs`) report their problems
+/// as one thread would: in file order, a shared profile's problem once.
+#[test]
+fn files_checked_in_parallel_report_problems_in_file_order_and_once() {
+    let server = TestServer::start();
+    server.expect_no_hits();
+    let p = Project::new();
+    p.file(
+        "profiles/broken.yaml",
+        "login:\n  - url: \"{{ nope }}/x\"\n",
+    );
+    for i in 0..6 {
+        p.request_file(
+            &format!("requests/f{i}.yaml"),
+            &server,
+            &format!("profile: broken\nrequests:\n  - url: \"{{URL}}/{{{{ missing{i} }}}}\"\n"),
+        );
+    }
+    let one = p.run(&["run", "--jobs", "1"]);
+    one.assert_code(2);
+    for jobs in ["2", "4"] {
+        let many = p.run(&["run", "--jobs", jobs]);
+        assert_eq!(many.stderr, one.stderr, "--jobs {jobs}");
+    }
+    assert_eq!(one.stderr.matches("profiles/broken.yaml:2:").count(), 1);
+    let order: Vec<&str> = one
+        .stderr
+        .lines()
+        .filter(|l| l.contains("--> "))
+        .map(|l| l.trim())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "--> profiles/broken.yaml:2:10",
+            "--> requests/f0.yaml:3:10",
+            "--> requests/f1.yaml:3:10",
+            "--> requests/f2.yaml:3:10",
+            "--> requests/f3.yaml:3:10",
+            "--> requests/f4.yaml:3:10",
+            "--> requests/f5.yaml:3:10",
+        ]
+    );
+    assert_eq!(p.run(&["validate"]).stderr, one.stderr);
+}

@@ -31,6 +31,7 @@ pub(crate) fn compile(
     engine: Engine,
     paths: &[std::path::PathBuf],
     all_profiles: bool,
+    threads: usize,
 ) -> Result<Plan, Vec<Diagnostic>> {
     let paths = if paths.is_empty() {
         vec![session.project.root.join("requests")]
@@ -38,10 +39,7 @@ pub(crate) fn compile(
         paths.to_vec()
     };
     let files = discover_files(&paths)?;
-    let mut compiler = Compiler::new(engine, session.inputs.clone());
-    for f in &files {
-        compiler.add_file(f);
-    }
+    let mut compiler = Compiler::compile_files(engine, session.inputs.clone(), &files, threads);
     if all_profiles {
         compiler.add_all_profiles();
     }
@@ -54,7 +52,7 @@ pub(crate) fn validate(args: &ValidateArgs, out: &Output) -> i32 {
         Ok(s) => s,
         Err(d) => return print_diagnostics(out, &d),
     };
-    match compile(&session, engine, &args.paths, true) {
+    match compile(&session, engine, &args.paths, true, cores()) {
         Ok(plan) => {
             let requests: usize = plan.files.iter().map(|f| f.requests.len()).sum();
             out.say(&format!(
@@ -92,7 +90,7 @@ pub(crate) fn run(args: &RunArgs, out: &Output) -> i32 {
         Ok(f) => f,
         Err(d) => return print_diagnostics(out, &d),
     };
-    let (files, profiles) = match compile(&session, engine, &args.paths, false) {
+    let (files, profiles) = match compile(&session, engine, &args.paths, false, jobs(args)) {
         Ok(p) => match selected(p.files, args, shard, out) {
             Ok(f) => (f, p.profiles),
             Err(code) => return code,
@@ -105,9 +103,7 @@ pub(crate) fn run(args: &RunArgs, out: &Output) -> i32 {
         Ok(i) => i,
         Err(d) => return print_diagnostics(out, &d),
     };
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let jobs = jobs(args);
     let writers = match writers(args, out, &reports, &files, jobs, redactor.clone()) {
         Ok(w) => w,
         Err(d) => return print_diagnostics(out, &[d]),
@@ -160,6 +156,15 @@ pub(crate) fn run(args: &RunArgs, out: &Output) -> i32 {
     totp.clear_events();
     runtime.shutdown_background();
     reported(out, reporter, code)
+}
+
+/// `--jobs`, by default the number of cores.
+fn jobs(args: &RunArgs) -> usize {
+    args.jobs.unwrap_or_else(cores)
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// The run's exit code once every report is written: a report that could
