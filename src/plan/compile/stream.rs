@@ -67,9 +67,14 @@ struct Part {
 
 /// The list's items, parsed; an item that does not parse is an error and
 /// the next is read all the same (each item is a document of its own).
+/// With a stride of `n`, only every `n`-th item from `offset` is parsed.
 struct Parts {
     path: PathBuf,
     items: Option<Items<BufReader<File>>>,
+    /// Index of the next item, and which items are parsed here.
+    next: usize,
+    stride: usize,
+    offset: usize,
 }
 
 impl Parts {
@@ -89,7 +94,63 @@ impl Parts {
         Ok(Parts {
             path: path.to_path_buf(),
             items: Some(Items::new(BufReader::new(file), layout)),
+            next: 0,
+            stride: 1,
+            offset: 0,
         })
+    }
+
+    /// Every item of `path`, parsed on two threads and handed to `each` in
+    /// order: parsing YAML is most of a check, the check is the part of a
+    /// run nothing overlaps, and items are documents of their own.
+    fn each_parsed(path: &Path, layout: &Layout, mut each: impl FnMut(Result<Part, Diagnostic>)) {
+        const STRIDE: usize = 2;
+        std::thread::scope(|scope| {
+            let mut queues = Vec::new();
+            for offset in 0..STRIDE {
+                let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD);
+                let parse = move || {
+                    let parts = match Parts::open(path, layout) {
+                        Ok(p) => p,
+                        // Said once, by the first thread.
+                        Err(d) => {
+                            return if offset == 0 {
+                                drop(tx.send(Err(d)))
+                            };
+                        }
+                    };
+                    let parts = Parts {
+                        stride: STRIDE,
+                        offset,
+                        ..parts
+                    };
+                    for part in parts {
+                        if tx.send(part).is_err() {
+                            return;
+                        }
+                    }
+                };
+                match std::thread::Builder::new().spawn_scoped(scope, parse) {
+                    Ok(_) => queues.push(rx),
+                    Err(_) => break,
+                }
+            }
+            if queues.len() < STRIDE {
+                // No second thread: parse here, in order.
+                drop(queues);
+                match Parts::open(path, layout) {
+                    Ok(parts) => parts.for_each(&mut each),
+                    Err(d) => each(Err(d)),
+                }
+                return;
+            }
+            for turn in 0.. {
+                match queues[turn % STRIDE].recv() {
+                    Ok(part) => each(part),
+                    Err(_) => break,
+                }
+            }
+        });
     }
 }
 
@@ -98,6 +159,10 @@ impl Iterator for Parts {
 
     fn next(&mut self) -> Option<Result<Part, Diagnostic>> {
         let segment = match self.items.as_mut()?.next()? {
+            Ok(_) if self.next % self.stride != self.offset => {
+                self.next += 1;
+                return self.next();
+            }
             Ok(s) => s,
             Err(e) => {
                 self.items = None;
@@ -108,6 +173,7 @@ impl Iterator for Parts {
                 )));
             }
         };
+        self.next += 1;
         let file = SourceFile {
             path: self.path.clone(),
             text: segment.text.into(),
@@ -153,26 +219,21 @@ impl Compiler {
         let mut count = 0;
         let mut names = known.clone();
         let shared: Arc<Path> = Arc::from(path);
-        match Parts::open(path, &layout) {
-            Err(d) => self.errors.push(d),
-            Ok(parts) => {
-                for part in parts {
-                    let part = match part {
-                        Ok(p) => p,
-                        Err(d) => {
-                            self.errors.push(d);
-                            count += 1;
-                            continue;
-                        }
-                    };
-                    let at = At::part(&part.file, &display, shared.clone(), part.first_line);
-                    for spec in &part.specs {
-                        self.compile_request(&at, spec, count, &default_profile, &mut names);
-                        count += 1;
-                    }
+        Parts::each_parsed(path, &layout, |part| {
+            let part = match part {
+                Ok(p) => p,
+                Err(d) => {
+                    self.errors.push(d);
+                    count += 1;
+                    return;
                 }
+            };
+            let at = At::part(&part.file, &display, shared.clone(), part.first_line);
+            for spec in &part.specs {
+                self.compile_request(&at, spec, count, &default_profile, &mut names);
+                count += 1;
             }
-        }
+        });
         if count == 0 && self.errors.len() == before {
             self.errors.push(no_requests(path));
         }
