@@ -67,7 +67,8 @@ struct Part {
 
 /// The list's items, parsed; an item that does not parse is an error and
 /// the next is read all the same (each item is a document of its own).
-/// With a stride of `n`, only every `n`-th item from `offset` is parsed.
+/// With a stride of `n`, only every `n`-th block of [`BLOCK`] items, from
+/// block `offset`, is parsed.
 struct Parts {
     path: PathBuf,
     items: Option<Items<BufReader<File>>>,
@@ -105,18 +106,21 @@ impl Parts {
     /// run nothing overlaps, and items are documents of their own.
     fn each_parsed(path: &Path, layout: &Layout, mut each: impl FnMut(Result<Part, Diagnostic>)) {
         const STRIDE: usize = 2;
+        // Blocks, not items, go through the channels: a hand-over that
+        // wakes a thread costs about as much as parsing an item.
         std::thread::scope(|scope| {
             let mut queues = Vec::new();
             for offset in 0..STRIDE {
-                let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD);
+                let (tx, rx) = std::sync::mpsc::sync_channel(4);
                 let parse = move || {
                     let parts = match Parts::open(path, layout) {
                         Ok(p) => p,
                         // Said once, by the first thread.
                         Err(d) => {
-                            return if offset == 0 {
-                                drop(tx.send(Err(d)))
-                            };
+                            if offset == 0 {
+                                let _ = tx.send(vec![Err(d)]);
+                            }
+                            return;
                         }
                     };
                     let parts = Parts {
@@ -124,10 +128,15 @@ impl Parts {
                         offset,
                         ..parts
                     };
+                    let mut block = Vec::with_capacity(BLOCK);
                     for part in parts {
-                        if tx.send(part).is_err() {
+                        block.push(part);
+                        if block.len() == BLOCK && tx.send(std::mem::take(&mut block)).is_err() {
                             return;
                         }
+                    }
+                    if !block.is_empty() {
+                        let _ = tx.send(block);
                     }
                 };
                 match std::thread::Builder::new().spawn_scoped(scope, parse) {
@@ -146,7 +155,7 @@ impl Parts {
             }
             for turn in 0.. {
                 match queues[turn % STRIDE].recv() {
-                    Ok(part) => each(part),
+                    Ok(block) => block.into_iter().for_each(&mut each),
                     Err(_) => break,
                 }
             }
@@ -159,7 +168,7 @@ impl Iterator for Parts {
 
     fn next(&mut self) -> Option<Result<Part, Diagnostic>> {
         let segment = match self.items.as_mut()?.next()? {
-            Ok(_) if self.next % self.stride != self.offset => {
+            Ok(_) if (self.next / BLOCK) % self.stride != self.offset => {
                 self.next += 1;
                 return self.next();
             }
@@ -265,6 +274,9 @@ impl Compiler {
         })
     }
 }
+
+/// Items parsed by one thread before it hands them over (the check).
+const BLOCK: usize = 32;
 
 /// Requests compiled ahead of the one running, at most.
 const AHEAD: usize = 64;
