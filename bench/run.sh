@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# sesame against Hurl 8.0.1 and the floor (wrk on one connection), side by
+# sesame against Hurl 8.0.1 and the floor (oha on one connection, as issue 11
+# measured it; wrk -t1 -c1 beside it), side by
 # side in one run, on the workload of issue 11: one login (`POST /auth`,
 # token captured) in a profile, then N x `GET {{ base_url }}/items/i` with the
 # bearer header, each expecting status 200 and `$.ok: true`; sequential, one
@@ -11,8 +12,8 @@
 #   - start-up: a file of one request, median of BENCH_STARTUP_RUNS runs
 #     (hyperfine -N), one figure per tool;
 #   - per-request cost = (median wall(N) - start-up) / N;
-#   - the floor: wrk -t1 -c1 sending GET /items/<counter> with the bearer
-#     header for 5 s (and oha on one connection, if it is installed);
+#   - the floor: oha -c 1 for 5 s on GET /items/1 with the bearer header,
+#     and wrk -t1 -c1 sending GET /items/<counter> for 5 s beside it;
 #
 # and, second part, 20 request files of 250 requests each: `run --jobs 1`
 # against `--jobs 2` (median of 5 each), the speedup.
@@ -21,7 +22,8 @@
 #   SESAME_BIN=path/to/sesame bash bench/run.sh 1000 5000
 #
 # Installs what it needs if missing: nginx-light, wrk, hyperfine and GNU time
-# from Debian, Hurl 8.0.1 with `cargo install` into bench/.cache/hurl. Builds
+# from Debian, Hurl 8.0.1 and oha 1.16.0 with `cargo install` into
+# bench/.cache/. Builds
 # sesame with `cargo build --release` unless SESAME_BIN is set (then the
 # binary is copied first, so a rebuild during the run changes nothing).
 # Talks only to 127.0.0.1 (nginx on BENCH_PORT, default 18090). Writes the
@@ -40,6 +42,8 @@ PAR_FILES=20
 PAR_REQUESTS=250
 HURL_VERSION=8.0.1
 HURL=$ROOT/bench/.cache/hurl/bin/hurl
+OHA_VERSION=1.16.0
+OHA=$ROOT/bench/.cache/oha/bin/oha
 if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(1000 5000 100000); fi
 for n in "${SIZES[@]}"; do
   [[ $n =~ ^[1-9][0-9]{0,6}$ ]] || { echo "run.sh: N must be 1..9999999, not '$n'" >&2; exit 2; }
@@ -71,6 +75,10 @@ install_tools() {
   if [ $hurl_ok = 0 ]; then
     log "building Hurl $HURL_VERSION into bench/.cache/hurl (several minutes)"
     cargo install --locked "hurl@$HURL_VERSION" --root "$ROOT/bench/.cache/hurl"
+  fi
+  if ! [ -x "$OHA" ]; then
+    log "building oha $OHA_VERSION into bench/.cache/oha (a few minutes)"
+    cargo install --locked "oha@$OHA_VERSION" --root "$ROOT/bench/.cache/oha"
   fi
   NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 }
@@ -229,10 +237,10 @@ end
 LUA
   /usr/bin/time -f "%e %U %S %M" -o "$OUT/time-wrk.txt" \
     wrk -t1 -c1 -d5s -s "$work/floor.lua" "$BASE" > "$OUT/wrk.txt"
-  if command -v oha >/dev/null 2>&1; then
+  if [ -x "$OHA" ]; then
     log "floor: oha -c 1 -z 5s"
     /usr/bin/time -f "%e %U %S %M" -o "$OUT/time-oha.txt" \
-      oha -c 1 -z 5s --no-tui -j -H "Authorization: Bearer bench-token" "$BASE/items/1" \
+      "$OHA" -c 1 -z 5s --no-tui --output-format json -H "Authorization: Bearer bench-token" "$BASE/items/1" \
       > "$OUT/oha.json" 2>/dev/null || rm -f "$OUT/oha.json" "$OUT/time-oha.txt"
   fi
   if [ -n "$REQWEST_FLOOR" ]; then
@@ -322,14 +330,17 @@ floor_us = 1e6 / floor_rps
 wt = gnu_time("time-wrk.txt")
 floor_cpu = wt[0] / floor_n * 1e6 if wt else None
 floor_rss = wt[1] / 1024 if wt else None
+floors = [("floor: wrk -t1 -c1", floor_us, floor_cpu, floor_rss)]
 extra = []
+# The issue's floor is oha on one connection; wrk is shown beside it.
 if os.path.exists(p("oha.json")):
     try:
         oha = json.load(open(p("oha.json")))
         rps = oha["summary"]["requestsPerSec"]
         ot = gnu_time("time-oha.txt")
         n_oha = rps * 5
-        extra.append(("oha -c 1 (fixed URL)", 1e6 / rps, ot[0] / n_oha * 1e6 if ot else None, ot[1] / 1024 if ot else None))
+        floors.insert(0, ("floor: oha -c 1", 1e6 / rps, ot[0] / n_oha * 1e6 if ot else None, ot[1] / 1024 if ot else None))
+        floor_us = 1e6 / rps
     except (OSError, KeyError, ValueError, TypeError):
         pass
 if os.path.exists(p("reqwest-floor.txt")):
@@ -356,8 +367,7 @@ for n in sizes:
     print(f"### N = {n:,}\n")
     print("| tool | per request (µs) | vs floor | vs Hurl | CPU per request (µs) | peak RSS (MiB) | start-up (ms) | wall, median (s) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| floor: wrk -t1 -c1 | {floor_us:.1f} | 1.00x | {ratio(floor_us, h)} | {fmt(floor_cpu, '.1f')} | {fmt(floor_rss, '.1f')} | — | — |")
-    for name, us, cpu, rss in extra:
+    for name, us, cpu, rss in floors + extra:
         print(f"| {name} | {us:.1f} | {ratio(us, floor_us)} | {ratio(us, h)} | {fmt(cpu, '.1f')} | {fmt(rss, '.1f')} | — | — |")
     for tool, name in (("hurl", "Hurl 8.0.1"), ("sesame", "sesame")):
         r = rows[tool]
@@ -367,6 +377,8 @@ for n in sizes:
         print(f"| {name} | {fmt(r['per'], '.1f')} | {ratio(r['per'], floor_us)} | {ratio(r['per'], h)} "
               f"| {fmt(r['cpu'], '.1f')} | {fmt(r['rss'], '.1f')} | {fmt(r['su'] * 1000 if r['su'] else None, '.1f')} "
               f"| {fmt(r['wall'], '.2f')} |")
+    if h is not None:
+        print(f"\n0.5x Hurl is {0.5 * h:.1f} µs a request, {0.5 * h / floor_us:.2f}x the floor ({floors[0][0][7:]}).")
     v = gnu_time(f"time-sesame-validate-{n}.txt")
     vf = failed(f"sesame-validate-{n}")
     if vf:

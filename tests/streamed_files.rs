@@ -214,3 +214,77 @@ fn files_checked_in_parallel_report_problems_in_file_order_and_once() {
     );
     assert_eq!(p.run(&["validate"]).stderr, one.stderr);
 }
+
+/// `n` requests to `/json`, the first capturing a value every later one
+/// sends; `broken` items get an unknown key instead of `url`.
+fn many(n: usize, broken: &[usize]) -> String {
+    let mut text = String::from("name: many\nrequests:\n");
+    for i in 0..n {
+        if broken.contains(&i) {
+            text.push_str(&format!("  - name: r{i}\n    urll: x\n"));
+        } else if i == 0 {
+            text.push_str("  - name: r0\n    url: \"{URL}/json\"\n    capture: { count: $.data.totalCount }\n");
+        } else {
+            text.push_str(&format!(
+                "  - name: r{i}\n    url: \"{{URL}}/echo/{{{{ count }}}}/{i}\"\n    expect: {{ json: {{ $.path: /echo/2/{i} }} }}\n"
+            ));
+        }
+    }
+    text
+}
+
+/// Kind: a big file (its items parsed on two threads by the check, its
+/// requests compiled on a thread of their own as it runs) keeps its order,
+/// its captures and its line numbers.
+#[test]
+fn a_file_of_thousands_of_requests_runs_in_order_with_its_captures() {
+    let server = TestServer::start();
+    let p = Project::new();
+    p.request_file("requests/many.yaml", &server, &many(1500, &[]));
+    let run = p.run(&["run", "--report", "tap:-"]);
+    run.assert_code(0);
+    let points: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("ok "))
+        .collect();
+    assert_eq!(points.len(), 1500);
+    assert_eq!(points[0], "ok 1 - requests/many.yaml › r0");
+    assert_eq!(points[1499], "ok 1500 - requests/many.yaml › r1499");
+    assert!(
+        points
+            .iter()
+            .enumerate()
+            .all(|(i, l)| l.ends_with(&format!(" r{i}")))
+    );
+}
+
+#[test]
+fn problems_of_a_file_of_thousands_of_requests_are_reported_in_order_at_their_lines() {
+    let server = TestServer::start();
+    server.expect_no_hits();
+    let p = Project::new();
+    p.request_file("requests/many.yaml", &server, &many(1500, &[3, 700, 1499]));
+    let run = p.run(&["validate"]);
+    run.assert_code(2);
+    let located: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("--> "))
+        .map(str::trim)
+        .collect();
+    // Items take three lines from line 3, a broken one two; the unknown
+    // key is an item's second line.
+    assert_eq!(
+        located,
+        [
+            "--> requests/many.yaml:13:5",
+            "--> requests/many.yaml:2103:5",
+            "--> requests/many.yaml:4499:5"
+        ]
+    );
+    assert_eq!(
+        run.stderr.lines().last(),
+        Some("3 problems found; nothing was sent")
+    );
+}

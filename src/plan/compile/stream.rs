@@ -101,11 +101,22 @@ impl Parts {
         })
     }
 
+    /// Every item of `path`, parsed on this thread and handed to `each`.
+    fn each_here(path: &Path, layout: &Layout, mut each: impl FnMut(Result<Part, Diagnostic>)) {
+        match Parts::open(path, layout) {
+            Ok(parts) => parts.for_each(&mut each),
+            Err(d) => each(Err(d)),
+        }
+    }
+
     /// Every item of `path`, parsed on two threads and handed to `each` in
     /// order: parsing YAML is most of a check, the check is the part of a
     /// run nothing overlaps, and items are documents of their own.
     fn each_parsed(path: &Path, layout: &Layout, mut each: impl FnMut(Result<Part, Diagnostic>)) {
         const STRIDE: usize = 2;
+        if layout.items < PARSE_APART {
+            return Parts::each_here(path, layout, each);
+        }
         // Blocks, not items, go through the channels: a hand-over that
         // wakes a thread costs about as much as parsing an item.
         std::thread::scope(|scope| {
@@ -147,11 +158,7 @@ impl Parts {
             if queues.len() < STRIDE {
                 // No second thread: parse here, in order.
                 drop(queues);
-                match Parts::open(path, layout) {
-                    Ok(parts) => parts.for_each(&mut each),
-                    Err(d) => each(Err(d)),
-                }
-                return;
+                return Parts::each_here(path, layout, &mut each);
             }
             for turn in 0.. {
                 match queues[turn % STRIDE].recv() {
@@ -275,6 +282,15 @@ impl Compiler {
     }
 }
 
+/// Files of fewer items are parsed by the check on its own thread: starting
+/// threads costs more than they save (start-up, and files checked side by
+/// side under `--jobs`).
+const PARSE_APART: usize = 1024;
+
+/// Files of fewer requests are compiled, while they run, on the thread that
+/// sends them: a thread's start is most of a one-request run's start-up.
+const COMPILE_APART: usize = 64;
+
 /// Items parsed by one thread before it hands them over (the check).
 const BLOCK: usize = 32;
 
@@ -288,6 +304,9 @@ impl Streamed {
     /// ones run: compiling a request costs about a third of sending it, and
     /// it need not wait for the network.
     pub(crate) fn open(&self) -> RequestStream {
+        if self.count < COMPILE_APART {
+            return RequestStream::Here(Box::new(self.stream()));
+        }
         let mut stream = self.stream();
         let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD);
         let spawned = std::thread::Builder::new()
