@@ -331,13 +331,19 @@ fn spawn_reporter(
         // while the run waits on the network.
         while let Ok(first) = rx.recv() {
             let mut next = Some(first);
+            let mut ended = false;
             while next.is_some() {
                 while let Some(event) = next {
+                    ended |= matches!(event, Event::RunEnd(_));
                     let event = crate::runner::masked::masked(event, &redactor);
                     note(&mut failed, fan.event(&event));
                     next = rx.try_recv().ok();
                 }
                 note(&mut failed, fan.flush());
+                // Nothing follows the summary: the run is waiting to exit.
+                if ended {
+                    break;
+                }
                 std::thread::sleep(BATCH_PAUSE);
                 next = rx.try_recv().ok();
             }
