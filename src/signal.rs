@@ -10,7 +10,10 @@ use crate::exit;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Stop {
     Interrupt,
+    // SIGTERM and SIGHUP exist on Unix only; Windows stops with Interrupt.
+    #[cfg_attr(not(unix), allow(dead_code))]
     Terminate,
+    #[cfg_attr(not(unix), allow(dead_code))]
     Hangup,
 }
 
