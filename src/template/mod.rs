@@ -10,7 +10,7 @@ mod parts;
 pub(crate) mod scope;
 pub(crate) mod unknown;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use minijinja::{Environment, Expression, Template, UndefinedBehavior, Value};
@@ -55,8 +55,6 @@ pub struct Engine {
 
 struct Shared {
     env: Environment<'static>,
-    /// The sources of full templates, one copy per distinct text.
-    sources: Mutex<HashSet<&'static str>>,
     /// Compiled expressions by source, shared by every template that holds
     /// them: a big file compiles `base_url` once, not once per request. At
     /// most [`EXPRESSIONS_KEPT`]; emptied when full, so it stays small
@@ -79,7 +77,6 @@ impl Engine {
         Engine {
             shared: Box::leak(Box::new(Shared {
                 env,
-                sources: Mutex::default(),
                 expressions: Mutex::default(),
             })),
         }
@@ -130,42 +127,17 @@ impl Engine {
 
     /// Compiles `source` as a full minijinja template.
     fn compile_template(&self, source: &str) -> Result<Tpl, TemplateError> {
-        let source = self.intern(source);
-        self.shared
-            .env
-            .template_from_str(source)
-            .map(|t| Tpl::Template(Box::new(t), source))
+        FullTemplate::new(&self.shared.env, source)
+            .map(|t| Tpl::Template(Box::new(t)))
             .map_err(|e| syntax_error(&e))
     }
 
-    /// A `'static` copy of `source`, made once per distinct text.
-    ///
-    /// minijinja has no owned form of `template_from_str`: a `Template` of
-    /// the process-wide environment borrows its source for `'static`, so the
-    /// source is leaked. The runner compiles each request just before it is
-    /// sent and drops it after, so a leak per compile would grow with the
-    /// number of requests; interning bounds it by the distinct `{% %}`
-    /// templates of the user's files. The common templates never get here
-    /// (see [`Parts`]).
-    fn intern(&self, source: &str) -> &'static str {
-        let mut sources = self
-            .shared
-            .sources
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(interned) = sources.get(source) {
-            return interned;
-        }
-        let interned: &'static str = Box::leak(source.into());
-        sources.insert(interned);
-        interned
-    }
-
-    /// How many sources were leaked, for tests that nothing else is.
+    /// How many compiled expressions the engine keeps, for tests that it
+    /// stays bounded.
     #[cfg(test)]
-    fn interned(&self) -> usize {
+    fn kept_expressions(&self) -> usize {
         self.shared
-            .sources
+            .expressions
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .len()
@@ -246,8 +218,47 @@ pub enum Tpl {
     Expr(Arc<Expression<'static, 'static>>, String),
     /// Text and `{{ expression }}` blocks, rendered as a template would be.
     Parts(Parts),
-    /// Anything else; the source is interned by the [`Engine`].
-    Template(Box<Template<'static, 'static>>, &'static str),
+    /// Anything else.
+    Template(Box<FullTemplate>),
+}
+
+/// A full template in an environment of its own, which owns the source:
+/// freed with the request that holds it. A `Template` of the process-wide
+/// environment would borrow its source for `'static`, that is, leak it once
+/// per compile; the runner compiles each request as it is sent (issue 11).
+/// Cloning the environment shares its functions and filters (`Arc`s).
+pub struct FullTemplate {
+    env: Environment<'static>,
+    source: String,
+}
+
+/// The name minijinja gives a template made from a string; errors read the
+/// same as with `template_from_str`.
+const FULL_TEMPLATE: &str = "<string>";
+
+impl FullTemplate {
+    fn new(base: &Environment<'static>, source: &str) -> Result<FullTemplate, minijinja::Error> {
+        let mut env = base.clone();
+        env.add_template_owned(FULL_TEMPLATE, source.to_string())?;
+        Ok(FullTemplate {
+            env,
+            source: source.to_string(),
+        })
+    }
+
+    fn template(&self) -> Result<Template<'_, '_>, minijinja::Error> {
+        self.env.get_template(FULL_TEMPLATE)
+    }
+
+    fn render(&self, ctx: Value) -> Result<String, minijinja::Error> {
+        self.template()?.render(ctx)
+    }
+
+    fn undeclared_variables(&self, nested: bool) -> std::collections::HashSet<String> {
+        self.template()
+            .map(|t| t.undeclared_variables(nested))
+            .unwrap_or_default()
+    }
 }
 
 impl std::fmt::Debug for Tpl {
@@ -261,7 +272,7 @@ impl Tpl {
         match self {
             Tpl::Literal(s) | Tpl::Expr(_, s) => s,
             Tpl::Parts(p) => p.source(),
-            Tpl::Template(_, s) => s,
+            Tpl::Template(t) => &t.source,
         }
     }
 
@@ -281,7 +292,7 @@ impl Tpl {
                 })
             }
             Tpl::Parts(p) => self.unless_unknown(p.render(&scope.to_value()), scope),
-            Tpl::Template(t, _) => self.unless_unknown(t.render(scope.to_value()), scope),
+            Tpl::Template(t) => self.unless_unknown(t.render(scope.to_value()), scope),
         }
     }
 
@@ -343,7 +354,7 @@ impl Tpl {
             Tpl::Literal(_) => return BTreeSet::new(),
             Tpl::Expr(e, _) => e.undeclared_variables(false),
             Tpl::Parts(p) => p.undeclared_variables(false),
-            Tpl::Template(t, _) => t.undeclared_variables(false),
+            Tpl::Template(t) => t.undeclared_variables(false),
         };
         names
             .into_iter()
@@ -357,7 +368,7 @@ impl Tpl {
             Tpl::Literal(_) => return BTreeSet::new(),
             Tpl::Expr(e, _) => e.undeclared_variables(true),
             Tpl::Parts(p) => p.undeclared_variables(true),
-            Tpl::Template(t, _) => t.undeclared_variables(true),
+            Tpl::Template(t) => t.undeclared_variables(true),
         };
         names.into_iter().collect()
     }
