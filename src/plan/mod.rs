@@ -71,21 +71,24 @@ impl Requests {
     }
 
     /// Keeps the requests whose name contains `text` (`--filter`); a
-    /// streamed file keeps only those, compiled.
+    /// streamed file keeps only those, compiled as they are read.
     pub fn retain_named(&mut self, text: &str) {
         let kept = match self {
-            Requests::Held(v) => std::mem::take(v),
+            Requests::Held(v) => std::mem::take(v)
+                .into_iter()
+                .filter(|r| r.name.contains(text))
+                .collect(),
             // Errors were reported by the check; a file changed since then
             // keeps what still reads.
             Requests::Streamed(_) => self
                 .iter()
                 .filter_map(|r| match r {
-                    Ok(Req::Owned(r)) => Some(*r),
+                    Ok(Req::Owned(r)) if r.name.contains(text) => Some(*r),
                     _ => None,
                 })
                 .collect(),
         };
-        *self = Requests::Held(kept.into_iter().filter(|r| r.name.contains(text)).collect());
+        *self = Requests::Held(kept);
     }
 }
 

@@ -21,12 +21,7 @@ impl SourceFile {
         if let Some(why) = super::file_kind::not_a_regular_file(path) {
             return Err(Diagnostic::in_file(format!("the path {why}"), path));
         }
-        let bytes = std::fs::read(path).map_err(|e| {
-            Diagnostic::in_file(
-                format!("cannot read file: {}", super::file_kind::io_reason(&e)),
-                path,
-            )
-        })?;
+        let bytes = std::fs::read(path).map_err(|e| cannot_read(path, &e))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
             let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
@@ -51,6 +46,14 @@ impl SourceFile {
     pub fn error_at(&self, title: impl Into<String>, loc: &serde_saphyr::Location) -> Diagnostic {
         self.error(title, Span::from_location(loc))
     }
+}
+
+/// `cannot read file: <why>`, located in `path`.
+pub(crate) fn cannot_read(path: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::in_file(
+        format!("cannot read file: {}", super::file_kind::io_reason(e)),
+        path,
+    )
 }
 
 /// Limits that stop alias bombs and absurd nesting, not big honest files:

@@ -51,6 +51,10 @@ pub struct Compiler {
     checked: bool,
 }
 
+/// A file checked by one of several compilers: its index in the list, its
+/// plan, its problems.
+type Checked = (usize, Option<FilePlan>, Vec<Diagnostic>);
+
 /// Where in which file a node sits.
 struct At<'a> {
     file: &'a SourceFile,
@@ -183,15 +187,11 @@ impl Compiler {
 
     /// Adds the files of `paths` whose turn `next` gives, one at a time:
     /// each file's index, plan and problems, and the profiles compiled.
-    #[allow(clippy::type_complexity)]
     fn take_files(
         mut self,
         paths: &[PathBuf],
         next: &std::sync::atomic::AtomicUsize,
-    ) -> (
-        Vec<(usize, Option<FilePlan>, Vec<Diagnostic>)>,
-        BTreeMap<String, Option<Arc<ProfilePlan>>>,
-    ) {
+    ) -> (Vec<Checked>, BTreeMap<String, Option<Arc<ProfilePlan>>>) {
         self.errors.clear();
         let mut done = Vec::new();
         loop {

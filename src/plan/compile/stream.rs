@@ -15,7 +15,7 @@ use super::{At, Compiler, Inputs};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::plan::scope_check::Known;
 use crate::plan::{FilePlan, ProfilePlan, ProfileRef, RequestPlan, Requests};
-use crate::source::load::{SourceFile, parse};
+use crate::source::load::{SourceFile, cannot_read, parse};
 use crate::source::model::{Loc, RequestCount, RequestFile, RequestSpec};
 use crate::source::segments::{Items, Layout};
 use crate::template::Engine;
@@ -80,15 +80,7 @@ struct Parts {
 
 impl Parts {
     fn open(path: &Path, layout: &Layout) -> Result<Parts, Diagnostic> {
-        let cannot = |e: std::io::Error| {
-            Diagnostic::in_file(
-                format!(
-                    "cannot read file: {}",
-                    crate::source::file_kind::io_reason(&e)
-                ),
-                path,
-            )
-        };
+        let cannot = |e: std::io::Error| cannot_read(path, &e);
         let mut file = File::open(path).map_err(cannot)?;
         file.seek(SeekFrom::Start(layout.items_at))
             .map_err(cannot)?;
@@ -174,22 +166,24 @@ impl Iterator for Parts {
     type Item = Result<Part, Diagnostic>;
 
     fn next(&mut self) -> Option<Result<Part, Diagnostic>> {
-        let segment = match self.items.as_mut()?.next()? {
-            Ok(_) if (self.next / BLOCK) % self.stride != self.offset => {
-                self.next += 1;
-                return self.next();
+        let segment = loop {
+            let item = self.items.as_mut()?.next()?;
+            let mine = (self.next / BLOCK) % self.stride == self.offset;
+            self.next += 1;
+            match item {
+                _ if mine => break item,
+                // A read error is said by the thread whose item it was.
+                Err(_) => return None,
+                Ok(_) => {}
             }
+        };
+        let segment = match segment {
             Ok(s) => s,
             Err(e) => {
                 self.items = None;
-                let why = crate::source::file_kind::io_reason(&e);
-                return Some(Err(Diagnostic::in_file(
-                    format!("cannot read file: {why}"),
-                    &self.path,
-                )));
+                return Some(Err(cannot_read(&self.path, &e)));
             }
         };
-        self.next += 1;
         let file = SourceFile {
             path: self.path.clone(),
             text: segment.text.into(),
