@@ -72,6 +72,7 @@ const LEAVES: &[&str] = &[
     "exit",
     "prompt",
     "private_file",
+    "memo",
     "signal",
 ];
 

@@ -37,6 +37,7 @@ pub(crate) mod duration;
 pub(crate) mod exchange;
 pub(crate) mod exit;
 pub(crate) mod http;
+pub(crate) mod memo;
 pub(crate) mod plan;
 pub(crate) mod private_file;
 pub(crate) mod prompt;

@@ -28,13 +28,8 @@ pub struct JsonPath {
 }
 
 /// Queries parsed so far, by text: a big file asks for `$.ok` thousands of
-/// times. At most [`QUERIES_KEPT`]; emptied when full.
-static QUERIES: std::sync::Mutex<
-    Option<std::collections::HashMap<String, std::sync::Arc<JpQuery>>>,
-> = std::sync::Mutex::new(None);
-
-/// The most parsed queries kept for reuse.
-const QUERIES_KEPT: usize = 128;
+/// times.
+static QUERIES: crate::memo::Memo<JpQuery> = crate::memo::Memo::new(128);
 
 /// Why an expression is not a valid RFC 9535 query.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,29 +68,14 @@ impl JsonPath {
                 offset: Some(expr.trim_end().chars().count()),
             });
         }
-        let kept = || {
-            QUERIES
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some(query) = kept().as_ref().and_then(|m| m.get(expr)) {
-            return Ok(JsonPath {
-                source: expr.to_string(),
-                query: query.clone(),
-            });
-        }
-        let query = parse_json_path(expr).map_err(|e| syntax_error(expr, &e))?;
-        validate_segments(&query.segments).map_err(|message| JsonPathError {
-            message,
-            offset: None,
+        let query = QUERIES.get_or_make(expr, || {
+            let query = parse_json_path(expr).map_err(|e| syntax_error(expr, &e))?;
+            validate_segments(&query.segments).map_err(|message| JsonPathError {
+                message,
+                offset: None,
+            })?;
+            Ok(query)
         })?;
-        let query = std::sync::Arc::new(query);
-        let mut map = kept();
-        let map = map.get_or_insert_with(Default::default);
-        if map.len() >= QUERIES_KEPT {
-            map.clear();
-        }
-        map.insert(expr.to_string(), query.clone());
         Ok(JsonPath {
             source: expr.to_string(),
             query,

@@ -10,8 +10,8 @@ mod parts;
 pub(crate) mod scope;
 pub(crate) mod unknown;
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use minijinja::{Environment, Expression, Template, UndefinedBehavior, Value};
 
@@ -59,7 +59,7 @@ struct Shared {
     /// them: a big file compiles `base_url` once, not once per request. At
     /// most [`EXPRESSIONS_KEPT`]; emptied when full, so it stays small
     /// whatever the files hold (a compiled expression keeps ~8 KiB).
-    expressions: Mutex<HashMap<String, Arc<Expression<'static, 'static>>>>,
+    expressions: crate::memo::Memo<Expression<'static, 'static>>,
 }
 
 /// The most compiled expressions the engine keeps for reuse.
@@ -77,7 +77,7 @@ impl Engine {
         Engine {
             shared: Box::leak(Box::new(Shared {
                 env,
-                expressions: Mutex::default(),
+                expressions: crate::memo::Memo::new(EXPRESSIONS_KEPT),
             })),
         }
     }
@@ -107,22 +107,9 @@ impl Engine {
         &self,
         expr: &str,
     ) -> Result<Arc<Expression<'static, 'static>>, minijinja::Error> {
-        let lock = || {
-            self.shared
-                .expressions
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-        };
-        if let Some(e) = lock().get(expr) {
-            return Ok(e.clone());
-        }
-        let compiled = Arc::new(self.shared.env.compile_expression_owned(expr.to_string())?);
-        let mut kept = lock();
-        if kept.len() >= EXPRESSIONS_KEPT {
-            kept.clear();
-        }
-        kept.insert(expr.to_string(), compiled.clone());
-        Ok(compiled)
+        self.shared.expressions.get_or_make(expr, || {
+            self.shared.env.compile_expression_owned(expr.to_string())
+        })
     }
 
     /// Compiles `source` as a full minijinja template.
@@ -136,11 +123,7 @@ impl Engine {
     /// stays bounded.
     #[cfg(test)]
     fn kept_expressions(&self) -> usize {
-        self.shared
-            .expressions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.shared.expressions.len()
     }
 
     /// The first problem of `tpl` known before it renders: unknown filters,
