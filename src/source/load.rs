@@ -89,50 +89,6 @@ pub(crate) fn parse<T: DeserializeOwned>(file: &SourceFile, what: &str) -> Resul
         .map_err(|e| yaml_error(file, &e, what))
 }
 
-/// Where the top-level `field:` line starts, when it is the file's last
-/// top-level key, and roughly how many items its list has. The rest of the
-/// file can then be read without that list, cheaply, before the list is
-/// streamed. `None` for anything unusual (flow style, several documents).
-pub(crate) fn trailing_list(text: &str, field: &str) -> Option<(usize, usize)> {
-    let mut offset = 0;
-    let mut found: Option<usize> = None;
-    let mut items = 0;
-    let mut item_indent: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let first = line.chars().next().unwrap_or(' ');
-        if line.starts_with("---") || line.starts_with("...") || first == '%' || first == '{' {
-            return None;
-        }
-        if first.is_alphanumeric() || first == '_' || first == '"' || first == '\'' {
-            if found.is_some() {
-                return None;
-            }
-            let key = line.split(':').next().unwrap_or("").trim();
-            if key == field {
-                found = Some(start);
-            }
-            continue;
-        }
-        if found.is_some() {
-            let trimmed = line.trim_start();
-            let indent = line.len() - trimmed.len();
-            if trimmed.starts_with("- ") || trimmed.trim_end() == "-" {
-                match item_indent {
-                    None => {
-                        item_indent = Some(indent);
-                        items += 1;
-                    }
-                    Some(i) if i == indent => items += 1,
-                    _ => {}
-                }
-            }
-        }
-    }
-    found.map(|f| (f, items))
-}
-
 /// Reads the list under the top-level key `field` of `file` one item at a
 /// time, handing each to `each`: only one item is alive at once. Every other
 /// key is skipped (the caller has already read and checked them).
@@ -399,20 +355,6 @@ mod tests {
         }
         text.push_str("requests: []\n");
         assert!(parse::<serde_json::Value>(&file(&text), "a request file").is_err());
-    }
-
-    #[test]
-    fn trailing_list_finds_a_last_key_and_counts_its_items() {
-        let text = "name: a\nvars:\n  x: 1\nrequests:\n  - url: u\n    expect:\n      json:\n        $.a: [1, 2]\n  - url: v\n";
-        let (at, items) = trailing_list(text, "requests").unwrap();
-        assert!(text[at..].starts_with("requests:"));
-        assert_eq!(items, 2);
-        assert_eq!(
-            trailing_list("requests:\n  - url: u\nvars: {}\n", "requests"),
-            None
-        );
-        assert_eq!(trailing_list("{requests: []}\n", "requests"), None);
-        assert_eq!(trailing_list("name: a\n", "requests"), None);
     }
 
     #[test]

@@ -221,25 +221,11 @@ impl Compiler {
             Ok(f) => f,
             Err(d) => return self.errors.push(d),
         };
-        // When `requests:` comes last, the file's head is read without it;
-        // the requests are then streamed one at a time (see file_plan).
-        let (model, capacity) = match crate::source::load::trailing_list(&file.text, "requests") {
-            Some((at, items)) => {
-                let head = SourceFile {
-                    path: file.path.clone(),
-                    text: format!("{}requests: []\n", &file.text[..at]).into(),
-                };
-                (
-                    parse::<RequestFile<RequestCount>>(&head, "a request file"),
-                    items,
-                )
-            }
-            None => {
-                let parsed = parse::<RequestFile<RequestCount>>(&file, "a request file");
-                let n = parsed.as_ref().map(|m| m.requests.0).unwrap_or(0);
-                (parsed, n)
-            }
-        };
+        // Files in the usual layout are streamed from disk (above); the
+        // others are read whole, the requests counted, then compiled one at
+        // a time (see file_plan).
+        let model = parse::<RequestFile<RequestCount>>(&file, "a request file");
+        let capacity = model.as_ref().map_or(0, |m| m.requests.0);
         let model = match model {
             Ok(m) => m,
             Err(d) => return self.errors.push(d),
