@@ -4,10 +4,12 @@
 //! It applies to the usual layout only: `requests:` is the file's last
 //! top-level key, its items are block-style `- ` lines at one indentation,
 //! and the file has no anchors or aliases (an item could name one defined
-//! elsewhere). In that layout a line at the items' indentation that starts
-//! with `- ` always begins the next item (YAML 1.2 §8.2.1: a block scalar's
-//! or a flow scalar's continuation lines are indented deeper than the node
-//! that holds them), so each item's lines are a YAML document of their own.
+//! elsewhere), no tabs in its indentation and no lone CR. In that layout a
+//! line at the items' indentation that starts with `- ` begins the next
+//! item, unless a quoted scalar or a flow collection is still open there
+//! (the YAML library lets those go on at any indentation): the scanner
+//! tracks both, and a file where such a line falls inside one is read
+//! whole. Each item's lines are then a YAML document of their own.
 //! Anything else is read whole, as before ([`scan`] says which).
 
 use std::io::{self, BufRead};
@@ -15,7 +17,7 @@ use std::io::{self, BufRead};
 /// Where the list of a file in the usual layout starts.
 #[derive(Clone, Debug)]
 pub(crate) struct Layout {
-    /// The text before the `requests:` line.
+    /// The text up to and with the `requests:` line.
     pub head: String,
     /// Byte offset of the line after `requests:`.
     pub items_at: u64,
@@ -55,6 +57,7 @@ pub(crate) fn scan(mut reader: impl BufRead, field: &str) -> io::Result<Option<L
     let mut offset = 0u64;
     let mut line_no = 0u64;
     let mut buf = Vec::new();
+    let mut open = Open::default();
     loop {
         buf.clear();
         if reader.read_until(b'\n', &mut buf)? == 0 {
@@ -70,11 +73,19 @@ pub(crate) fn scan(mut reader: impl BufRead, field: &str) -> io::Result<Option<L
         }
         let first = line.chars().next().unwrap_or(' ');
         let top_key = first.is_alphanumeric() || matches!(first, '_' | '"' | '\'');
+        // Inside a quoted scalar or a flow collection that goes on, a line
+        // that looks like a new key or item is not one.
+        let was_open = open.is_open();
+        open.feed(line);
+        if was_open && (top_key || line.trim_start().starts_with('-')) {
+            return Ok(None);
+        }
         match &mut found {
             None if top_key && key_of(line) == field => {
                 if !nothing_after_colon(line) {
                     return Ok(None);
                 }
+                head.push_str(line);
                 found = Some(Layout {
                     head: std::mem::take(&mut head),
                     items_at: offset,
@@ -133,30 +144,76 @@ fn nothing_after_colon(line: &str) -> bool {
 }
 
 /// False for what the usual layout excludes: several documents,
-/// directives, a flow-style top level, anchors and aliases.
+/// directives, a flow-style top level, anchors and aliases, tabs in the
+/// indentation, and a line break YAML sees that a line reader does not (a
+/// lone CR).
 fn plain_line(line: &str) -> bool {
     let first = line.chars().next().unwrap_or(' ');
     if line.starts_with("---") || line.starts_with("...") || matches!(first, '%' | '{' | '[') {
         return false;
     }
-    !has_anchor_or_alias(line)
+    let indentation = &line[..line.len() - line.trim_start().len()];
+    let body = line
+        .strip_suffix("\r\n")
+        .or(line.strip_suffix('\n'))
+        .unwrap_or(line);
+    !indentation.contains('\t') && !body.contains('\r') && !has_anchor_or_alias(line)
 }
 
-/// An `&name` or `*name` where a node may start. Text such as a URL's
-/// `?a=1&b=2` is not one; a quoted `"a &b"` is taken for one, which only
-/// means the file is read whole.
+/// What the lines so far leave open: a quoted scalar or a flow collection.
+/// A `'` or `"` opens a scalar only where a node may start (`it's` does
+/// not); a `#` after a space outside quotes starts a comment. Text inside
+/// a block scalar is read the same way, which can only make a file look
+/// open when it is not, and such a file is read whole.
+#[derive(Default)]
+struct Open {
+    quote: Option<u8>,
+    depth: usize,
+}
+
+impl Open {
+    fn is_open(&self) -> bool {
+        self.quote.is_some() || self.depth > 0
+    }
+
+    fn feed(&mut self, line: &str) {
+        let b = line.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            let after_space = i == 0 || matches!(b[i - 1], b' ' | b'\t');
+            match self.quote {
+                Some(b'"') if c == b'\\' => i += 1,
+                Some(q) if c == q => self.quote = None,
+                Some(_) => {}
+                None if c == b'#' && after_space => return,
+                None if matches!(c, b'"' | b'\'') && node_start(b, i) => self.quote = Some(c),
+                None if matches!(c, b'[' | b'{') => self.depth += 1,
+                None if matches!(c, b']' | b'}') => self.depth = self.depth.saturating_sub(1),
+                None => {}
+            }
+            i += 1;
+        }
+    }
+}
+
+/// Whether a node may start at byte `i` of `b`.
+fn node_start(b: &[u8], i: usize) -> bool {
+    i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'[' | b'{' | b',' | b':' | b'-')
+}
+
+/// An `&name` or `*name` where a node may start; a name is any run of
+/// characters but spaces and `,[]{}` (YAML 1.2 §6.9.2), so `&é` and `&/u`
+/// are anchors. Text such as a URL's `?a=1&b=2` is not one; a quoted
+/// `"a &b"` is taken for one, which only means the file is read whole.
 fn has_anchor_or_alias(line: &str) -> bool {
     let bytes = line.as_bytes();
     bytes.iter().enumerate().any(|(i, &b)| {
         (b == b'&' || b == b'*')
-            && (i == 0
-                || matches!(
-                    bytes[i - 1],
-                    b' ' | b'\t' | b'[' | b'{' | b',' | b':' | b'-'
-                ))
+            && node_start(bytes, i)
             && bytes
                 .get(i + 1)
-                .is_some_and(|n| n.is_ascii_alphanumeric() || matches!(n, b'_' | b'-' | b'.'))
+                .is_some_and(|n| !n.is_ascii_whitespace() && !b",[]{}".contains(n))
     })
 }
 
@@ -249,7 +306,7 @@ mod tests {
     fn the_usual_layout_is_split_into_items_with_their_line_numbers() {
         let text = "name: a\nvars:\n  x: 1\nrequests:\n  # first\n  - url: u?a=1&b=2\n    body: |\n      - not an item\n\n  - url: v\n";
         let l = layout(text).unwrap();
-        assert_eq!(l.head, "name: a\nvars:\n  x: 1\n");
+        assert_eq!(l.head, "name: a\nvars:\n  x: 1\nrequests:\n");
         assert_eq!((l.items, l.indent, l.items_line), (2, 2, 5));
         assert_eq!(
             items(text),

@@ -65,6 +65,34 @@ struct Part {
     specs: Vec<Loc<Box<RequestSpec>>>,
 }
 
+/// An item that did not parse: the problem, and the names it captures
+/// when it is YAML at all (a wrong key, not broken syntax).
+struct Broken {
+    problem: Diagnostic,
+    captures: Option<Vec<String>>,
+}
+
+impl From<Diagnostic> for Broken {
+    fn from(problem: Diagnostic) -> Broken {
+        Broken {
+            problem,
+            captures: None,
+        }
+    }
+}
+
+/// The `capture:` names of the items in `file`, read as plain YAML.
+fn capture_names(file: &SourceFile) -> Option<Vec<String>> {
+    let items: Vec<indexmap::IndexMap<String, serde_json::Value>> =
+        parse(file, "a request file").ok()?;
+    let names = items
+        .iter()
+        .filter_map(|item| item.get("capture")?.as_object())
+        .flat_map(|c| c.keys().cloned())
+        .collect();
+    Some(names)
+}
+
 /// The list's items, parsed; an item that does not parse is an error and
 /// the next is read all the same (each item is a document of its own).
 /// With a stride of `n`, only every `n`-th block of [`BLOCK`] items, from
@@ -94,17 +122,17 @@ impl Parts {
     }
 
     /// Every item of `path`, parsed on this thread and handed to `each`.
-    fn each_here(path: &Path, layout: &Layout, mut each: impl FnMut(Result<Part, Diagnostic>)) {
+    fn each_here(path: &Path, layout: &Layout, mut each: impl FnMut(Result<Part, Broken>)) {
         match Parts::open(path, layout) {
             Ok(parts) => parts.for_each(&mut each),
-            Err(d) => each(Err(d)),
+            Err(d) => each(Err(d.into())),
         }
     }
 
     /// Every item of `path`, parsed on two threads and handed to `each` in
     /// order: parsing YAML is most of a check, the check is the part of a
     /// run nothing overlaps, and items are documents of their own.
-    fn each_parsed(path: &Path, layout: &Layout, mut each: impl FnMut(Result<Part, Diagnostic>)) {
+    fn each_parsed(path: &Path, layout: &Layout, mut each: impl FnMut(Result<Part, Broken>)) {
         const STRIDE: usize = 2;
         if layout.items < PARSE_APART {
             return Parts::each_here(path, layout, each);
@@ -121,7 +149,7 @@ impl Parts {
                         // Said once, by the first thread.
                         Err(d) => {
                             if offset == 0 {
-                                let _ = tx.send(vec![Err(d)]);
+                                let _ = tx.send(vec![Err(d.into())]);
                             }
                             return;
                         }
@@ -163,9 +191,9 @@ impl Parts {
 }
 
 impl Iterator for Parts {
-    type Item = Result<Part, Diagnostic>;
+    type Item = Result<Part, Broken>;
 
-    fn next(&mut self) -> Option<Result<Part, Diagnostic>> {
+    fn next(&mut self) -> Option<Result<Part, Broken>> {
         let segment = loop {
             let item = self.items.as_mut()?.next()?;
             let mine = (self.next / BLOCK) % self.stride == self.offset;
@@ -181,7 +209,7 @@ impl Iterator for Parts {
             Ok(s) => s,
             Err(e) => {
                 self.items = None;
-                return Some(Err(cannot_read(&self.path, &e)));
+                return Some(Err(cannot_read(&self.path, &e).into()));
             }
         };
         let file = SourceFile {
@@ -194,7 +222,10 @@ impl Iterator for Parts {
                 first_line: segment.first_line,
                 specs,
             })),
-            Err(d) => Some(Err(d.moved_down(segment.first_line - 1))),
+            Err(d) => Some(Err(Broken {
+                problem: d.moved_down(segment.first_line - 1),
+                captures: capture_names(&file),
+            })),
         }
     }
 }
@@ -208,7 +239,7 @@ impl Compiler {
     ) -> Option<FilePlan> {
         let head = SourceFile {
             path: path.to_path_buf(),
-            text: format!("{}requests: []\n", std::mem::take(&mut layout.head)).into(),
+            text: format!("{}  []\n", std::mem::take(&mut layout.head)).into(),
         };
         let model = match parse::<RequestFile<RequestCount>>(&head, "a request file") {
             Ok(m) => m,
@@ -229,12 +260,19 @@ impl Compiler {
         let mut count = 0;
         let mut names = known.clone();
         let shared: Arc<Path> = Arc::from(path);
+        let checked = self.checked;
         Parts::each_parsed(path, &layout, |part| {
             let part = match part {
                 Ok(p) => p,
-                Err(d) => {
-                    self.errors.push(d);
+                Err(broken) => {
+                    self.errors.push(broken.problem);
                     count += 1;
+                    match broken.captures {
+                        Some(captured) => names.names.extend(captured),
+                        // The item's captures are unknown: later names are
+                        // not looked up, or each would be a false problem.
+                        None => self.checked = true,
+                    }
                     return;
                 }
             };
@@ -244,6 +282,7 @@ impl Compiler {
                 count += 1;
             }
         });
+        self.checked = checked;
         if count == 0 && self.errors.len() == before {
             self.errors.push(no_requests(path));
         }
@@ -421,9 +460,9 @@ impl Iterator for Compiling {
             }
             let part = match self.parts.as_mut()?.next()? {
                 Ok(p) => p,
-                Err(d) => {
+                Err(broken) => {
                     self.parts = None;
-                    return Some(Err(d));
+                    return Some(Err(broken.problem));
                 }
             };
             let at = At::part(
